@@ -1,0 +1,573 @@
+/* auth: invites, registration, login, access and refresh tokens, profile.
+ *
+ * Passwords: Argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane). An unknown user is
+ * checked against a dummy hash so it costs the same time as a wrong password, and both answer
+ * BAD_CREDENTIALS with the same words.
+ * Access tokens: HS256 JWTs (lib/jwt.h), a few minutes long. Refresh tokens: 32 random bytes,
+ * stored as SHA-256; each refresh spends the token and issues the next of its family; a spent
+ * token presented again means it was stolen or replayed, so the whole family is revoked. */
+#include <argon2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "domains.h"
+#include "token.h"
+#include "log.h"
+#include "rds.h"
+#include "util.h"
+
+#define ARGON_T 2
+#define ARGON_M 19456
+#define ARGON_P 1
+#define LOGIN_FAIL_MAX 10
+#define LOGIN_FAIL_WINDOW 900
+
+static struct {
+    club_db_t *db;
+    club_rds_t *rds;
+    club_jwt_key_t key;
+    int64_t access_ttl, refresh_ttl, welcome;
+    char dummy_hash[128];
+} S;
+
+static const char USER_COLS[] =
+    "u.id, u.username, u.rank, u.segment, (extract(epoch from u.created_at)*1000)::bigint, "
+    "u.banned";
+
+/* ---- helpers ---- */
+
+static bool s_username_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 3 || n > 20) return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return false;
+    }
+    return true;
+}
+
+/* user map from a row with USER_COLS starting at column `col`. */
+static void s_pack_user(msgpack_packer *pk, const PGresult *r, int row, int col)
+{
+    msgpack_pack_map(pk, 5);
+    int64_t id = 0, created = 0;
+    club_parse_i64(PQgetvalue(r, row, col), &id);
+    club_parse_i64(PQgetvalue(r, row, col + 4), &created);
+    club_pk_kv_int(pk, "id", id);
+    club_pk_kv_str(pk, "username", PQgetvalue(r, row, col + 1));
+    club_pk_kv_str(pk, "rank", PQgetvalue(r, row, col + 2));
+    club_pk_kv_str(pk, "segment", PQgetvalue(r, row, col + 3));
+    club_pk_kv_int(pk, "created_at", created);
+}
+
+static int s_hash_password(const char *pw, char *out, size_t cap)
+{
+    uint8_t salt[16];
+    if (club_random(salt, sizeof salt)) return -1;
+    return argon2id_hash_encoded(ARGON_T, ARGON_M, ARGON_P, pw, strlen(pw), salt, sizeof salt, 32,
+                                 out, cap) == ARGON2_OK
+               ? 0
+               : -1;
+}
+
+/* Issues a refresh token in `family` (0 = a new family). Inside the caller's transaction.
+ * Returns 0 and fills token (base64url, 43 chars) and *family_out. */
+static int s_new_refresh(uint64_t user, uint64_t family, char token[64], uint64_t *family_out)
+{
+    uint8_t raw[32], h[32];
+    char hhex[65], uid[24], fam[24], ttl[24];
+    if (club_random(raw, sizeof raw)) return -1;
+    club_b64url_encode(raw, sizeof raw, token);
+    club_sha256(token, strlen(token), h);
+    club_hex(h, 32, hhex);
+    snprintf(uid, sizeof uid, "%llu", (unsigned long long)user);
+    snprintf(fam, sizeof fam, "%llu", (unsigned long long)family);
+    snprintf(ttl, sizeof ttl, "%lld", (long long)S.refresh_ttl);
+    const char *p[] = {uid, fam, hhex, ttl};
+    PGresult *r = club_db_exec(S.db,
+                               "INSERT INTO refresh_tokens (user_id, family, token_hash, expires_at) "
+                               "VALUES ($1, CASE WHEN $2::bigint = 0 THEN nextval('refresh_family_seq') "
+                               "ELSE $2::bigint END, decode($3, 'hex'), now() + ($4 || ' seconds')::interval) "
+                               "RETURNING family",
+                               4, p);
+    int rc = -1;
+    if (club_db_ok(S.db, r, "insert refresh token")) {
+        int64_t f;
+        if (!club_parse_i64(PQgetvalue(r, 0, 0), &f)) {
+            *family_out = (uint64_t)f;
+            rc = 0;
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+static bool s_exec_ok(const char *sql)
+{
+    PGresult *r = club_db_exec(S.db, sql, 0, NULL);
+    bool ok = club_db_ok(S.db, r, sql);
+    PQclear(r);
+    return ok;
+}
+
+static void s_rollback(void)
+{
+    PGresult *r = club_db_exec(S.db, "ROLLBACK", 0, NULL);
+    PQclear(r);
+}
+
+/* Replies {user, access_token, refresh_token} and authenticates the connection. Inside an
+ * open transaction, which it commits. `ur` holds USER_COLS at column 0 of row 0. */
+static void s_reply_session(club_call_t *call, const PGresult *ur)
+{
+    int64_t uid = 0;
+    club_parse_i64(PQgetvalue(ur, 0, 0), &uid);
+    int rank = club_rank_from_name(PQgetvalue(ur, 0, 2));
+    char refresh[64];
+    uint64_t family = 0;
+    if (s_new_refresh((uint64_t)uid, 0, refresh, &family) != 0 || !s_exec_ok("COMMIT")) {
+        s_rollback();
+        club_call_error(call, CLUB_E_UNAVAILABLE, "could not start a session; try again");
+        return;
+    }
+    int64_t exp;
+    char *access = club_jwt_issue(&S.key, (uint64_t)uid, rank, club_now_ms() / 1000,
+                                  S.access_ttl, &exp);
+    if (!access) {
+        club_call_error(call, CLUB_E_INTERNAL, "could not issue a token");
+        return;
+    }
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 3);
+    club_pk_str(pk, "user");
+    s_pack_user(pk, ur, 0, 0);
+    club_pk_kv_str(pk, "access_token", access);
+    club_pk_kv_str(pk, "refresh_token", refresh);
+    club_call_send_auth(call, (uint64_t)uid, rank, exp, family);
+    free(access);
+}
+
+/* ---- handlers ---- */
+
+static void s_register(club_call_t *call)
+{
+    char invite[65], username[32], password[129];
+    const msgpack_object *a = call->req.args;
+    if (!club_mp_strcpy(club_mp_get(a, "invite"), invite, sizeof invite)) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "invite is required: the code you were given");
+        return;
+    }
+    if (!club_mp_strcpy(club_mp_get(a, "username"), username, sizeof username) ||
+        !s_username_ok(username)) {
+        club_call_error(call, CLUB_E_BAD_REQUEST,
+                        "username must be 3-20 characters of letters, digits and _");
+        return;
+    }
+    const msgpack_object *pw = club_mp_get(a, "password");
+    if (!club_mp_strcpy(pw, password, sizeof password) || strlen(password) < 8) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "password must be 8-128 characters");
+        return;
+    }
+    /* Cheap checks first, so a bad code or a taken name costs no password hashing. */
+    const char *p1[] = {invite};
+    PGresult *r = club_db_exec(S.db,
+                               "SELECT 1 FROM invites WHERE code = $1 AND uses_left > 0 AND "
+                               "(expires_at IS NULL OR expires_at > now())",
+                               1, p1);
+    if (!club_db_ok(S.db, r, "check invite")) {
+        PQclear(r);
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    bool invite_ok = PQntuples(r) == 1;
+    PQclear(r);
+    if (!invite_ok) {
+        club_call_error(call, CLUB_E_INVALID_INVITE,
+                        "this invite code is not valid, used up or expired; ask for a new one");
+        return;
+    }
+    char hash[256];
+    if (s_hash_password(password, hash, sizeof hash) != 0) {
+        club_call_error(call, CLUB_E_INTERNAL, "could not secure the password");
+        return;
+    }
+    if (!s_exec_ok("BEGIN")) {
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    r = club_db_exec(S.db,
+                     "UPDATE invites SET uses_left = uses_left - 1 WHERE code = $1 AND "
+                     "uses_left > 0 AND (expires_at IS NULL OR expires_at > now()) RETURNING rank",
+                     1, p1);
+    if (!club_db_ok(S.db, r, "spend invite") || PQntuples(r) != 1) {
+        bool db_ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+        PQclear(r);
+        s_rollback();
+        if (db_ok)
+            club_call_error(call, CLUB_E_INVALID_INVITE,
+                            "this invite code is not valid, used up or expired; ask for a new one");
+        else club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    char rank[16];
+    snprintf(rank, sizeof rank, "%s", PQgetvalue(r, 0, 0));
+    PQclear(r);
+    const char *p2[] = {username, hash, rank, invite};
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "WITH u AS (INSERT INTO users (username, password_hash, rank, invite_code) "
+             "VALUES ($1, $2, $3, $4) ON CONFLICT ((lower(username))) DO NOTHING RETURNING *) "
+             "SELECT %s FROM u",
+             USER_COLS);
+    PGresult *ur = club_db_exec(S.db, sql, 4, p2);
+    if (!club_db_ok(S.db, ur, "insert user") || PQntuples(ur) != 1) {
+        bool taken = ur && PQresultStatus(ur) == PGRES_TUPLES_OK;
+        PQclear(ur);
+        s_rollback();
+        if (taken)
+            club_call_error(call, CLUB_E_USERNAME_TAKEN,
+                            "the username '%s' is taken; choose another", username);
+        else club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    /* The wallet and its welcome grant are part of the account: one transaction, through the
+     * same ledger function every other movement uses. */
+    char welcome[24];
+    snprintf(welcome, sizeof welcome, "{%lld}", (long long)S.welcome);
+    const char *p3[] = {PQgetvalue(ur, 0, 0), welcome};
+    r = club_db_exec(S.db,
+                     "WITH w AS (INSERT INTO wallets (user_id) VALUES ($1) RETURNING user_id) "
+                     "SELECT s.status FROM w, wallet_settle(w.user_id, NULL, 'auth.register', NULL, "
+                     "'{coins}', $2::bigint[], '{welcome}', 'promo', 'welcome', NULL, NULL, NULL, "
+                     "NULL, NULL, NULL, NULL, NULL, NULL) s",
+                     2, p3);
+    if (!club_db_ok(S.db, r, "welcome grant") || PQntuples(r) != 1 ||
+        strcmp(PQgetvalue(r, 0, 0), "OK")) {
+        PQclear(r);
+        PQclear(ur);
+        s_rollback();
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    PQclear(r);
+    club_log(CLUB_INFO, "registered", "user=%s rank=%s", PQgetvalue(ur, 0, 0), rank);
+    s_reply_session(call, ur);
+    PQclear(ur);
+}
+
+/* Failed logins per username are counted in Redis for 15 minutes; past 10 the name is
+ * locked out for the rest of the window. Without Redis the limit is simply not applied. */
+static bool s_login_locked(const char *lower)
+{
+    redisReply *r = club_rds_cmd(S.rds, "GET club:loginfail:%s", lower);
+    bool locked = r && r->type == REDIS_REPLY_STRING && atoi(r->str) >= LOGIN_FAIL_MAX;
+    if (r) freeReplyObject(r);
+    return locked;
+}
+
+static void s_login_failed(const char *lower)
+{
+    redisReply *r = club_rds_cmd(S.rds, "INCR club:loginfail:%s", lower);
+    if (r) freeReplyObject(r);
+    r = club_rds_cmd(S.rds, "EXPIRE club:loginfail:%s %d", lower, LOGIN_FAIL_WINDOW);
+    if (r) freeReplyObject(r);
+}
+
+static void s_login(club_call_t *call)
+{
+    char username[32], password[129], lower[32];
+    const msgpack_object *a = call->req.args;
+    if (!club_mp_strcpy(club_mp_get(a, "username"), username, sizeof username) ||
+        !club_mp_strcpy(club_mp_get(a, "password"), password, sizeof password)) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "username and password are required");
+        return;
+    }
+    size_t i = 0;
+    for (; username[i]; i++)
+        lower[i] = (char)((username[i] >= 'A' && username[i] <= 'Z') ? username[i] + 32 : username[i]);
+    lower[i] = 0;
+    if (!s_username_ok(username)) {
+        argon2id_verify(S.dummy_hash, password, strlen(password));
+        club_call_error(call, CLUB_E_BAD_CREDENTIALS, "wrong username or password");
+        return;
+    }
+    if (s_login_locked(lower)) {
+        club_call_error(call, CLUB_E_RATE_LIMITED,
+                        "too many failed logins for this name; try again in 15 minutes");
+        return;
+    }
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s, u.password_hash FROM users u WHERE lower(u.username) = $1",
+             USER_COLS);
+    const char *p[] = {lower};
+    PGresult *ur = club_db_exec(S.db, sql, 1, p);
+    if (!club_db_ok(S.db, ur, "find user")) {
+        PQclear(ur);
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    bool found = PQntuples(ur) == 1;
+    const char *stored = found ? PQgetvalue(ur, 0, 6) : S.dummy_hash;
+    bool good = argon2id_verify(stored, password, strlen(password)) == ARGON2_OK && found;
+    if (!good) {
+        PQclear(ur);
+        s_login_failed(lower);
+        club_call_error(call, CLUB_E_BAD_CREDENTIALS, "wrong username or password");
+        return;
+    }
+    if (!strcmp(PQgetvalue(ur, 0, 5), "t")) {
+        PQclear(ur);
+        club_call_error(call, CLUB_E_BANNED, "this account is banned; contact support");
+        return;
+    }
+    if (!s_exec_ok("BEGIN")) {
+        PQclear(ur);
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    s_reply_session(call, ur);
+    PQclear(ur);
+}
+
+/* Loads the user for an authenticated id; NULL (and replies) when gone or banned. */
+static PGresult *s_load_user(club_call_t *call, uint64_t uid)
+{
+    char sql[256], id[24];
+    snprintf(id, sizeof id, "%llu", (unsigned long long)uid);
+    snprintf(sql, sizeof sql, "SELECT %s FROM users u WHERE u.id = $1", USER_COLS);
+    const char *p[] = {id};
+    PGresult *ur = club_db_exec(S.db, sql, 1, p);
+    if (!club_db_ok(S.db, ur, "load user")) {
+        PQclear(ur);
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return NULL;
+    }
+    if (PQntuples(ur) != 1) {
+        PQclear(ur);
+        club_call_error(call, CLUB_E_UNAUTHENTICATED, "this account no longer exists");
+        return NULL;
+    }
+    if (!strcmp(PQgetvalue(ur, 0, 5), "t")) {
+        PQclear(ur);
+        club_call_error(call, CLUB_E_BANNED, "this account is banned; contact support");
+        return NULL;
+    }
+    return ur;
+}
+
+static void s_token(club_call_t *call)
+{
+    char token[4097];
+    if (!club_mp_strcpy(club_mp_get(call->req.args, "access_token"), token, sizeof token)) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "access_token is required");
+        return;
+    }
+    club_jwt_claims_t cl;
+    const char *why;
+    if (club_jwt_verify(&S.key, token, club_now_ms() / 1000, &cl, &why) != 0) {
+        club_call_error(call, CLUB_E_UNAUTHENTICATED,
+                        "the access token is not valid (%s); log in or call auth.refresh", why);
+        return;
+    }
+    PGresult *ur = s_load_user(call, cl.user);
+    if (!ur) return;
+    /* The rank in the database wins over the token's: an admin may have changed it. */
+    int rank = club_rank_from_name(PQgetvalue(ur, 0, 2));
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 1);
+    club_pk_str(pk, "user");
+    s_pack_user(pk, ur, 0, 0);
+    PQclear(ur);
+    club_call_send_auth(call, cl.user, rank, cl.exp, 0);
+}
+
+static void s_refresh(club_call_t *call)
+{
+    char token[128], hhex[65];
+    uint8_t h[32];
+    if (!club_mp_strcpy(club_mp_get(call->req.args, "refresh_token"), token, sizeof token)) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "refresh_token is required");
+        return;
+    }
+    club_sha256(token, strlen(token), h);
+    club_hex(h, 32, hhex);
+    if (!s_exec_ok("BEGIN")) {
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    const char *p[] = {hhex};
+    PGresult *r = club_db_exec(
+        S.db,
+        "SELECT t.user_id, t.family, t.spent_at IS NOT NULL, t.revoked_at IS NOT NULL, "
+        "t.expires_at < now(), u.rank, u.banned FROM refresh_tokens t JOIN users u ON "
+        "u.id = t.user_id WHERE t.token_hash = decode($1, 'hex') FOR UPDATE OF t",
+        1, p);
+    if (!club_db_ok(S.db, r, "find refresh token")) {
+        PQclear(r);
+        s_rollback();
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        s_rollback();
+        club_call_error(call, CLUB_E_UNAUTHENTICATED, "unknown refresh token; log in again");
+        return;
+    }
+    int64_t uid = 0, family = 0;
+    club_parse_i64(PQgetvalue(r, 0, 0), &uid);
+    club_parse_i64(PQgetvalue(r, 0, 1), &family);
+    bool spent = !strcmp(PQgetvalue(r, 0, 2), "t");
+    bool revoked = !strcmp(PQgetvalue(r, 0, 3), "t");
+    bool expired = !strcmp(PQgetvalue(r, 0, 4), "t");
+    int rank = club_rank_from_name(PQgetvalue(r, 0, 5));
+    bool banned = !strcmp(PQgetvalue(r, 0, 6), "t");
+    PQclear(r);
+    char fam[24];
+    snprintf(fam, sizeof fam, "%lld", (long long)family);
+    const char *pf[] = {fam};
+    if (spent && !revoked) {
+        /* Replay of a spent token: someone else may hold the family. End all of it. */
+        r = club_db_exec(S.db,
+                         "UPDATE refresh_tokens SET revoked_at = now() WHERE family = $1 AND "
+                         "revoked_at IS NULL",
+                         1, pf);
+        PQclear(r);
+        s_exec_ok("COMMIT");
+        club_log(CLUB_WARN, "refresh_reuse", "user=%lld family=%lld revoked", (long long)uid,
+                 (long long)family);
+        club_call_error(call, CLUB_E_UNAUTHENTICATED,
+                        "this refresh token was already used; every session of this login was "
+                        "signed out; log in again");
+        return;
+    }
+    if (spent || revoked || expired || banned) {
+        s_rollback();
+        if (banned) club_call_error(call, CLUB_E_BANNED, "this account is banned; contact support");
+        else club_call_error(call, CLUB_E_UNAUTHENTICATED,
+                             "this refresh token is no longer valid; log in again");
+        return;
+    }
+    r = club_db_exec(S.db, "UPDATE refresh_tokens SET spent_at = now() WHERE token_hash = "
+                           "decode($1, 'hex')", 1, p);
+    bool ok = club_db_ok(S.db, r, "spend refresh token");
+    PQclear(r);
+    char next[64];
+    uint64_t fam_out;
+    if (!ok || s_new_refresh((uint64_t)uid, (uint64_t)family, next, &fam_out) != 0 ||
+        !s_exec_ok("COMMIT")) {
+        s_rollback();
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    int64_t exp;
+    char *access = club_jwt_issue(&S.key, (uint64_t)uid, rank, club_now_ms() / 1000,
+                                  S.access_ttl, &exp);
+    if (!access) {
+        club_call_error(call, CLUB_E_INTERNAL, "could not issue a token");
+        return;
+    }
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 2);
+    club_pk_kv_str(pk, "access_token", access);
+    club_pk_kv_str(pk, "refresh_token", next);
+    club_call_send(call, 0, 0, 0, 0);
+    free(access);
+}
+
+static void s_logout(club_call_t *call)
+{
+    char uid[24], sid[24];
+    snprintf(uid, sizeof uid, "%llu", (unsigned long long)call->hdr.user);
+    snprintf(sid, sizeof sid, "%llu", (unsigned long long)call->hdr.sid);
+    const char *p[] = {uid, sid};
+    /* The connection's own login when it is known; a connection resumed with auth.token
+     * does not know its login, so every refresh family of the user ends. */
+    PGresult *r = club_db_exec(S.db,
+                               "UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 "
+                               "AND revoked_at IS NULL AND ($2::bigint = 0 OR family = $2::bigint)",
+                               2, p);
+    bool ok = club_db_ok(S.db, r, "logout");
+    PQclear(r);
+    if (!ok) {
+        club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        return;
+    }
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 0);
+    club_call_send(call, CLUB_F_AUTH_CLEAR, 0, 0, 0);
+}
+
+static void s_profile(club_call_t *call)
+{
+    PGresult *ur = s_load_user(call, call->hdr.user);
+    if (!ur) return;
+    const char *p[] = {PQgetvalue(ur, 0, 0)};
+    PGresult *st = club_db_exec(S.db,
+                                "SELECT count(*), coalesce(sum(bet), 0), coalesce(sum(win), 0), "
+                                "coalesce(max(win), 0) FROM rounds WHERE user_id = $1",
+                                1, p);
+    if (!club_db_ok(S.db, st, "profile stats")) {
+        PQclear(st);
+        PQclear(ur);
+        club_call_error(call, CLUB_E_UNAVAILABLE, "profiles are unavailable; try again");
+        return;
+    }
+    int64_t v[4] = {0};
+    for (int i = 0; i < 4; i++) club_parse_i64(PQgetvalue(st, 0, i), &v[i]);
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 2);
+    club_pk_str(pk, "user");
+    s_pack_user(pk, ur, 0, 0);
+    club_pk_str(pk, "stats");
+    msgpack_pack_map(pk, 4);
+    club_pk_kv_int(pk, "rounds", v[0]);
+    club_pk_kv_int(pk, "wagered", v[1]);
+    club_pk_kv_int(pk, "won", v[2]);
+    club_pk_kv_int(pk, "biggest_win", v[3]);
+    club_call_send(call, 0, 0, 0, 0);
+    PQclear(st);
+    PQclear(ur);
+}
+
+static const club_handler_t s_handlers[] = {
+    {"auth.register", 0, s_register},
+    {"auth.login", 0, s_login},
+    {"auth.token", 0, s_token},
+    {"auth.refresh", 0, s_refresh},
+    {"auth.logout", CLUB_H_AUTH, s_logout},
+    {"profile.get", CLUB_H_AUTH, s_profile},
+};
+
+int auth_init(club_actor_spec_t *spec)
+{
+    const char *pg = club_cfg_str("CLUB_PG", NULL);
+    S.key.secret = club_cfg_str("CLUB_JWT_SECRET", NULL);
+    S.key.kid = club_cfg_str("CLUB_JWT_KID", "k1");
+    if (!pg || !S.key.secret || strlen(S.key.secret) < 32) {
+        club_log(CLUB_ERROR, "config",
+                 "auth needs CLUB_PG and CLUB_JWT_SECRET (32+ characters); ./club up sets both");
+        return -1;
+    }
+    S.access_ttl = club_cfg_int("CLUB_ACCESS_TTL", 600);
+    S.refresh_ttl = club_cfg_int("CLUB_REFRESH_TTL", 30 * 86400);
+    S.welcome = club_cfg_int("CLUB_WELCOME_COINS", 10000);
+    S.db = club_db_new(pg);
+    S.rds = club_rds_new(club_cfg_str("CLUB_REDIS", "127.0.0.1:6379"));
+    if (s_hash_password("not-a-real-password", S.dummy_hash, sizeof S.dummy_hash) != 0) return -1;
+    spec->handlers = s_handlers;
+    spec->nhandlers = CLUB_ARRAY_LEN(s_handlers);
+    return 0;
+}
+
+void auth_fini(void)
+{
+    club_db_destroy(&S.db);
+    club_rds_destroy(&S.rds);
+}

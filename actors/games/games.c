@@ -1,0 +1,483 @@
+/* games: provably-fair seeds and the slot.
+ *
+ * Each user's games run one at a time in this worker (the broker sends a user's requests to
+ * one shard): while a spin waits for its wallet settle, the user's later requests queue
+ * behind it, so nonces advance strictly 0, 1, 2, ... under a seed pair and never skip. Other
+ * users' spins go on meanwhile; the wallet commits them together.
+ *
+ * The nonce lives in memory between spins and is re-read from Postgres (the rounds under the
+ * active seed) whenever its value is in doubt: on first use, after a wallet call that got no
+ * answer, and when the wallet says the nonce was already used (STALE_NONCE). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "domains.h"
+#include "fair.h"
+#include "log.h"
+#include "slot.h"
+#include "u64map.h"
+#include "util.h"
+
+#define SETTLE_TIMEOUT_MS 4000
+#define MAX_STALE_RETRIES 3
+#define CACHE_MAX 200000
+
+typedef struct ustate {
+    uint64_t user;
+    bool loaded;
+    int64_t seed_id;
+    char server_seed[CLUB_SEED_HEX + 1];
+    char seed_hash[65];
+    char client_seed[CLUB_CLIENT_SEED_MAX + 1];
+    int64_t next_nonce;
+    bool busy;
+    club_call_t *qhead, *qtail;
+} ustate_t;
+
+typedef struct {
+    club_call_t *call;
+    ustate_t *u;
+    int64_t bet;
+    int attempt;
+} spin_ctx_t;
+
+static struct {
+    club_db_t *db;
+    club_u64map_t users;
+} S;
+
+static void s_run(ustate_t *u, club_call_t *call);
+
+/* ---- per-user state ---- */
+
+static ustate_t *s_user(uint64_t user)
+{
+    ustate_t *u = club_u64map_get(&S.users, user);
+    if (!u) {
+        u = club_calloc(1, sizeof *u);
+        u->user = user;
+        club_u64map_put(&S.users, user, u);
+    }
+    return u;
+}
+
+/* Loads (creating if needed) the active seed pair and the next nonce. Returns 0 or -1. */
+static int s_load(ustate_t *u)
+{
+    if (u->loaded) return 0;
+    char uid[24];
+    snprintf(uid, sizeof uid, "%llu", (unsigned long long)u->user);
+    const char *p[] = {uid};
+    static const char SQL[] =
+        "SELECT s.id, s.server_seed, s.server_seed_hash, s.client_seed, "
+        "(SELECT coalesce(max(r.nonce) + 1, 0) FROM rounds r WHERE r.seed_id = s.id) "
+        "FROM fair_seeds s WHERE s.user_id = $1 AND s.active";
+    PGresult *r = club_db_exec(S.db, SQL, 1, p);
+    if (!club_db_ok(S.db, r, "load seeds")) {
+        PQclear(r);
+        return -1;
+    }
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        char seed[CLUB_SEED_HEX + 1], hash[65], client[17];
+        if (club_fair_new_server_seed(seed, hash) || club_fair_new_client_seed(client)) return -1;
+        const char *ip[] = {uid, seed, hash, client};
+        r = club_db_exec(S.db,
+                         "INSERT INTO fair_seeds (user_id, server_seed, server_seed_hash, "
+                         "client_seed) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                         4, ip);
+        bool ok = club_db_ok(S.db, r, "create seeds");
+        PQclear(r);
+        if (!ok) return -1;
+        r = club_db_exec(S.db, SQL, 1, p);
+        if (!club_db_ok(S.db, r, "load seeds") || PQntuples(r) != 1) {
+            PQclear(r);
+            return -1;
+        }
+    }
+    club_parse_i64(PQgetvalue(r, 0, 0), &u->seed_id);
+    snprintf(u->server_seed, sizeof u->server_seed, "%s", PQgetvalue(r, 0, 1));
+    snprintf(u->seed_hash, sizeof u->seed_hash, "%s", PQgetvalue(r, 0, 2));
+    snprintf(u->client_seed, sizeof u->client_seed, "%s", PQgetvalue(r, 0, 3));
+    club_parse_i64(PQgetvalue(r, 0, 4), &u->next_nonce);
+    PQclear(r);
+    u->loaded = true;
+    return 0;
+}
+
+/* Runs queued calls until one goes asynchronous (a spin waiting for the wallet). */
+static void s_next(ustate_t *u)
+{
+    while (!u->busy && u->qhead) {
+        club_call_t *c = u->qhead;
+        u->qhead = c->next;
+        if (!u->qhead) u->qtail = NULL;
+        c->next = NULL;
+        s_run(u, c);
+    }
+}
+
+/* Entry for every per-user op: queue behind a spin in flight, or run now. */
+static void s_enter(club_call_t *call)
+{
+    ustate_t *u = s_user(call->hdr.user);
+    if (u->busy) {
+        club_call_defer(call);
+        if (u->qtail) u->qtail->next = call;
+        else u->qhead = call;
+        u->qtail = call;
+        return;
+    }
+    s_run(u, call);
+}
+
+/* ---- fair.* ---- */
+
+static void s_seeds(ustate_t *u, club_call_t *call)
+{
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 3);
+    club_pk_kv_str(pk, "server_seed_hash", u->seed_hash);
+    club_pk_kv_str(pk, "client_seed", u->client_seed);
+    club_pk_kv_int(pk, "nonce", u->next_nonce);
+    club_call_send(call, 0, 0, 0, 0);
+}
+
+static void s_rotate(ustate_t *u, club_call_t *call)
+{
+    char client[CLUB_CLIENT_SEED_MAX + 1];
+    const msgpack_object *cs = club_mp_get(call->req.args, "client_seed");
+    if (cs && cs->type != MSGPACK_OBJECT_NIL) {
+        if (!club_mp_is_str(cs) || !club_fair_client_seed_ok(cs->via.str.ptr, cs->via.str.size)) {
+            club_call_error(call, CLUB_E_BAD_REQUEST,
+                            "client_seed must be 1-64 characters of letters, digits, _ . -");
+            return;
+        }
+        memcpy(client, cs->via.str.ptr, cs->via.str.size);
+        client[cs->via.str.size] = 0;
+    } else {
+        snprintf(client, sizeof client, "%s", u->client_seed); /* keep the player's seed */
+    }
+    char seed[CLUB_SEED_HEX + 1], hash[65], uid[24], sid[24];
+    if (club_fair_new_server_seed(seed, hash)) {
+        club_call_error(call, CLUB_E_INTERNAL, "could not make a new seed");
+        return;
+    }
+    snprintf(uid, sizeof uid, "%llu", (unsigned long long)u->user);
+    snprintf(sid, sizeof sid, "%lld", (long long)u->seed_id);
+    const char *p[] = {sid, uid, seed, hash, client};
+    /* One statement, so the reveal and the new pair commit together. */
+    PGresult *r = club_db_exec(
+        S.db,
+        "WITH old AS (UPDATE fair_seeds SET active = false, revealed_at = now() "
+        "WHERE id = $1 AND active RETURNING id) "
+        "INSERT INTO fair_seeds (user_id, server_seed, server_seed_hash, client_seed) "
+        "SELECT $2, $3, $4, $5 FROM old RETURNING id",
+        5, p);
+    if (!club_db_ok(S.db, r, "rotate seeds") || PQntuples(r) != 1) {
+        PQclear(r);
+        u->loaded = false;
+        club_call_error(call, CLUB_E_UNAVAILABLE, "could not rotate the seeds; try again");
+        return;
+    }
+    char revealed[CLUB_SEED_HEX + 1];
+    snprintf(revealed, sizeof revealed, "%s", u->server_seed);
+    club_parse_i64(PQgetvalue(r, 0, 0), &u->seed_id);
+    PQclear(r);
+    snprintf(u->server_seed, sizeof u->server_seed, "%s", seed);
+    snprintf(u->seed_hash, sizeof u->seed_hash, "%s", hash);
+    snprintf(u->client_seed, sizeof u->client_seed, "%s", client);
+    u->next_nonce = 0;
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 4);
+    club_pk_kv_str(pk, "revealed_server_seed", revealed);
+    club_pk_kv_str(pk, "server_seed_hash", hash);
+    club_pk_kv_str(pk, "client_seed", client);
+    club_pk_kv_int(pk, "nonce", 0);
+    club_call_send(call, 0, 0, 0, 0);
+}
+
+/* ---- slot ---- */
+
+static void s_slot_info(club_call_t *call)
+{
+    const slot_def_t *d = slot_default();
+    int64_t min, max;
+    slot_bet_limits(call->hdr.rank, &min, &max);
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 5);
+    club_pk_str(pk, "reels");
+    msgpack_pack_array(pk, SLOT_REELS);
+    for (int r = 0; r < SLOT_REELS; r++) {
+        msgpack_pack_array(pk, d->lens[r]);
+        for (uint32_t i = 0; i < d->lens[r]; i++) club_pk_str(pk, slot_symbol_name(d->strips[r][i]));
+    }
+    club_pk_str(pk, "paylines");
+    msgpack_pack_array(pk, d->nlines);
+    for (uint32_t l = 0; l < d->nlines; l++) {
+        msgpack_pack_array(pk, SLOT_REELS);
+        for (int r = 0; r < SLOT_REELS; r++) msgpack_pack_uint8(pk, d->lines[l][r]);
+    }
+    club_pk_str(pk, "paytable");
+    msgpack_pack_array(pk, d->npays);
+    for (size_t i = 0; i < d->npays; i++) {
+        msgpack_pack_map(pk, 3);
+        club_pk_kv_str(pk, "symbol", slot_symbol_name(d->pays[i].symbol));
+        club_pk_kv_int(pk, "count", d->pays[i].count);
+        club_pk_kv_int(pk, "multiplier", d->pays[i].multiplier);
+    }
+    club_pk_str(pk, "rtp");
+    msgpack_pack_double(pk, slot_rtp_exact(d, NULL, NULL));
+    club_pk_str(pk, "bet");
+    msgpack_pack_map(pk, 2);
+    club_pk_kv_int(pk, "min", min);
+    club_pk_kv_int(pk, "max", max);
+    club_call_send(call, 0, 0, 0, 0);
+}
+
+static void s_round_id(const ustate_t *u, int64_t nonce, char out[17])
+{
+    char buf[96];
+    uint8_t h[32];
+    int n = snprintf(buf, sizeof buf, "%s:%lld", u->seed_hash, (long long)nonce);
+    club_sha256(buf, (size_t)n, h);
+    club_hex(h, 8, out);
+}
+
+static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
+                        const msgpack_object *reply);
+
+/* Computes the round for the current nonce and asks the wallet to settle it. */
+static void s_spin_send(spin_ctx_t *ctx)
+{
+    ustate_t *u = ctx->u;
+    club_call_t *call = ctx->call;
+    const slot_def_t *d = slot_default();
+    club_fair_t rng;
+    club_fair_init(&rng, u->server_seed, u->client_seed, (uint64_t)u->next_nonce);
+    slot_result_t res;
+    slot_spin(d, &rng, ctx->bet, &res);
+    char round_id[17];
+    s_round_id(u, u->next_nonce, round_id);
+
+    /* The reply's data without the balance; the wallet adds it after the commit. */
+    msgpack_sbuffer data;
+    msgpack_sbuffer_init(&data);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &data, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 5);
+    club_pk_kv_str(&pk, "round_id", round_id);
+    club_pk_str(&pk, "reels");
+    msgpack_pack_array(&pk, SLOT_REELS);
+    for (int r = 0; r < SLOT_REELS; r++) {
+        msgpack_pack_array(&pk, SLOT_ROWS);
+        for (int row = 0; row < SLOT_ROWS; row++) club_pk_str(&pk, slot_symbol_name(res.grid[r][row]));
+    }
+    club_pk_str(&pk, "lines");
+    msgpack_pack_array(&pk, res.nwins);
+    for (uint32_t i = 0; i < res.nwins; i++) {
+        msgpack_pack_map(&pk, 4);
+        club_pk_kv_int(&pk, "line", res.wins[i].line);
+        club_pk_kv_str(&pk, "symbol", slot_symbol_name(res.wins[i].symbol));
+        club_pk_kv_int(&pk, "count", res.wins[i].count);
+        club_pk_kv_int(&pk, "win", res.wins[i].win);
+    }
+    club_pk_kv_int(&pk, "win", res.win);
+    club_pk_str(&pk, "proof");
+    msgpack_pack_map(&pk, 3);
+    club_pk_kv_str(&pk, "server_seed_hash", u->seed_hash);
+    club_pk_kv_str(&pk, "client_seed", u->client_seed);
+    club_pk_kv_int(&pk, "nonce", u->next_nonce);
+
+    uint8_t req_hash[32];
+    actors_request_hash(call, req_hash);
+    msgpack_sbuffer body;
+    msgpack_sbuffer_init(&body);
+    msgpack_packer_init(&pk, &body, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 3);
+    club_pk_kv_int(&pk, "rid", 0);
+    club_pk_kv_str(&pk, "op", "wallet.settle");
+    club_pk_str(&pk, "args");
+    msgpack_pack_map(&pk, 10);
+    club_pk_kv_int(&pk, "user", (int64_t)u->user);
+    club_pk_str(&pk, "idem");
+    if (call->req.idem) club_pk_strn(&pk, call->req.idem, call->req.idem_len);
+    else msgpack_pack_nil(&pk);
+    club_pk_kv_str(&pk, "op", "slot.spin");
+    club_pk_str(&pk, "req_hash");
+    msgpack_pack_bin(&pk, 32);
+    msgpack_pack_bin_body(&pk, req_hash, 32);
+    club_pk_str(&pk, "moves");
+    msgpack_pack_array(&pk, 2);
+    msgpack_pack_array(&pk, 3);
+    club_pk_str(&pk, "coins");
+    msgpack_pack_int64(&pk, -ctx->bet);
+    club_pk_str(&pk, "bet");
+    msgpack_pack_array(&pk, 3);
+    club_pk_str(&pk, "coins");
+    msgpack_pack_int64(&pk, res.win);
+    club_pk_str(&pk, "win");
+    club_pk_kv_str(&pk, "counter", "house");
+    club_pk_kv_str(&pk, "ref", round_id);
+    club_pk_str(&pk, "round");
+    msgpack_pack_map(&pk, 6);
+    club_pk_kv_str(&pk, "id", round_id);
+    club_pk_kv_str(&pk, "game", "slot");
+    club_pk_kv_int(&pk, "seed_id", u->seed_id);
+    club_pk_kv_int(&pk, "nonce", u->next_nonce);
+    club_pk_kv_int(&pk, "bet", ctx->bet);
+    club_pk_kv_int(&pk, "win", res.win);
+    club_pk_str(&pk, "reply");
+    msgpack_pack_bin(&pk, data.size);
+    msgpack_pack_bin_body(&pk, data.data, data.size);
+    club_pk_kv_str(&pk, "style", "nested");
+
+    u->busy = true;
+    if (club_actor_request(call->actor, "wallet", u->user, (const uint8_t *)body.data, body.size,
+                           SETTLE_TIMEOUT_MS, s_on_settle, ctx) != 0) {
+        u->busy = false;
+        club_call_error(call, CLUB_E_UNAVAILABLE, "the wallet is unavailable; retry with the same idem");
+        free(ctx);
+    }
+    msgpack_sbuffer_destroy(&data);
+    msgpack_sbuffer_destroy(&body);
+}
+
+static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
+                        const msgpack_object *reply)
+{
+    (void)actor;
+    spin_ctx_t *ctx = vctx;
+    ustate_t *u = ctx->u;
+    club_call_t *call = ctx->call;
+    u->busy = false;
+    const msgpack_object *data = club_mp_get(reply, "data");
+    const msgpack_object *st = club_mp_get(data, "status");
+    const msgpack_object *bytes = club_mp_get(data, "reply");
+    if (status != CLUB_OK || !st) {
+        /* No answer: the settle may or may not have committed. Re-read the nonce before the
+         * next spin; the client's retry with the same idem gets the truth. */
+        u->loaded = false;
+        if (status == CLUB_OK) {
+            const msgpack_object *err = club_mp_get(reply, "error");
+            club_log(CLUB_ERROR, "settle_refused", "wallet refused a settle: %.*s",
+                     club_mp_is_str(club_mp_get(err, "message"))
+                         ? (int)club_mp_get(err, "message")->via.str.size : 0,
+                     club_mp_is_str(club_mp_get(err, "message"))
+                         ? club_mp_get(err, "message")->via.str.ptr : "");
+            club_call_error(call, CLUB_E_INTERNAL, "the spin could not be settled");
+        } else {
+            club_call_error(call, CLUB_E_UNAVAILABLE,
+                            "the wallet did not answer; retry with the same idem");
+        }
+    } else if ((club_mp_streq(st, "OK") || club_mp_streq(st, "REPLAY")) && bytes &&
+               bytes->type == MSGPACK_OBJECT_BIN) {
+        if (club_mp_streq(st, "OK")) u->next_nonce++;
+        club_call_ok_raw(call, (const uint8_t *)bytes->via.bin.ptr, bytes->via.bin.size);
+    } else if (club_mp_streq(st, "STALE_NONCE") && ctx->attempt < MAX_STALE_RETRIES) {
+        u->loaded = false;
+        ctx->attempt++;
+        if (s_load(u) == 0) {
+            s_spin_send(ctx); /* owns ctx again */
+            return;
+        }
+        club_call_error(call, CLUB_E_UNAVAILABLE, "games are unavailable; retry with the same idem");
+    } else if (club_mp_streq(st, "INSUFFICIENT_FUNDS")) {
+        club_call_error(call, CLUB_E_INSUFFICIENT_FUNDS,
+                        "not enough coins for this bet; lower it or claim the daily bonus");
+    } else if (club_mp_streq(st, "CONFLICT")) {
+        club_call_error(call, CLUB_E_CONFLICT,
+                        "this idem was already used for a different request; use a new idem");
+    } else {
+        u->loaded = false;
+        club_call_error(call, CLUB_E_UNAVAILABLE, "the wallet is unavailable; retry with the same idem");
+    }
+    free(ctx);
+    s_next(u);
+}
+
+static void s_spin(ustate_t *u, club_call_t *call)
+{
+    int64_t bet, min, max;
+    const msgpack_object *b = club_mp_get(call->req.args, "bet");
+    if (!b || !club_mp_i64(b, &bet)) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "bet must be an integer number of coins");
+        return;
+    }
+    slot_bet_limits(call->hdr.rank, &min, &max);
+    if (bet < min || bet > max || bet % SLOT_LINES) {
+        club_call_error(call, CLUB_E_LIMIT,
+                        "bet must be a multiple of %d from %lld to %lld for your rank", SLOT_LINES,
+                        (long long)min, (long long)max);
+        return;
+    }
+    spin_ctx_t *ctx = club_calloc(1, sizeof *ctx);
+    ctx->call = call;
+    ctx->u = u;
+    ctx->bet = bet;
+    club_call_defer(call);
+    s_spin_send(ctx);
+}
+
+static void s_run(ustate_t *u, club_call_t *call)
+{
+    if (s_load(u) != 0) {
+        club_call_error(call, CLUB_E_UNAVAILABLE, "games are unavailable; try again");
+        return;
+    }
+    if (call->req.op_len == 9 && !memcmp(call->req.op, "slot.spin", 9)) s_spin(u, call);
+    else if (call->req.op_len == 10 && !memcmp(call->req.op, "fair.seeds", 10)) s_seeds(u, call);
+    else s_rotate(u, call);
+}
+
+/* Idle users' state is dropped when the cache is large; it reloads from Postgres. */
+static void s_tick(club_actor_t *actor)
+{
+    (void)actor;
+    if (S.users.len < CACHE_MAX) return;
+    for (size_t i = 0; i < S.users.cap; i++) {
+        ustate_t *u = S.users.keys[i] ? S.users.vals[i] : NULL;
+        if (u && !u->busy && !u->qhead) {
+            club_u64map_del(&S.users, u->user);
+            free(u);
+            i--; /* backward shift may have moved another entry into slot i */
+        }
+    }
+}
+
+static const club_handler_t s_handlers[] = {
+    {"fair.seeds", CLUB_H_AUTH, s_enter},
+    {"fair.rotate", CLUB_H_AUTH, s_enter},
+    {"slot.info", CLUB_H_AUTH, s_slot_info},
+    {"slot.spin", CLUB_H_AUTH, s_enter},
+};
+
+int games_init(club_actor_spec_t *spec)
+{
+    const char *pg = club_cfg_str("CLUB_PG", NULL);
+    if (!pg) {
+        club_log(CLUB_ERROR, "config", "games needs CLUB_PG; ./club up sets it");
+        return -1;
+    }
+    S.db = club_db_new(pg);
+    club_u64map_init(&S.users);
+    uint64_t num, den;
+    double rtp = slot_rtp_exact(slot_default(), &num, &den);
+    club_log(CLUB_INFO, "slot_rtp", "exact RTP %llu/%llu = %.6f", (unsigned long long)num,
+             (unsigned long long)den, rtp);
+    spec->handlers = s_handlers;
+    spec->nhandlers = CLUB_ARRAY_LEN(s_handlers);
+    spec->tick = s_tick;
+    return 0;
+}
+
+void games_fini(void)
+{
+    for (size_t i = 0; i < S.users.cap; i++)
+        if (S.users.keys[i]) free(S.users.vals[i]);
+    club_u64map_free(&S.users);
+    club_db_destroy(&S.db);
+}

@@ -1,0 +1,486 @@
+#include "actor.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "metrics.h"
+#include "u64map.h"
+#include "util.h"
+
+#define HB_INTERVAL_MS 1000
+#define HB_LIVENESS 3
+#define DRAIN_MAX 1024
+
+typedef struct pending {
+    uint64_t corr;
+    int64_t deadline_ms;
+    club_reply_fn fn;
+    void *ctx;
+    struct pending *next; /* deadline order */
+} pending_t;
+
+typedef struct {
+    club_counter_t *requests;
+    club_hist_t *latency;
+} op_metrics_t;
+
+struct club_actor {
+    club_actor_spec_t spec;
+    zsock_t *worker; /* DEALER -> broker back end */
+    zsock_t *client; /* DEALER -> broker front end, for calls to other domains */
+    zsock_t *pub;    /* PUB -> events in */
+    const char *back_ep, *front_ep, *events_ep;
+    int64_t last_broker_ms, next_hb_ms, reconnect_at_ms, reconnect_backoff_ms;
+    msgpack_sbuffer out;
+    msgpack_packer pk;
+    club_u64map_t pending;
+    pending_t *pend_head, *pend_tail; /* FIFO by deadline (timeouts per call may differ a
+                                         little; a later one simply waits for the scan) */
+    uint64_t next_corr;
+    op_metrics_t *metrics; /* per handler, +1 for sys.ping */
+    club_counter_t *errors[CLUB_E__COUNT];
+    int metrics_fd;
+};
+
+static void s_sys_ping(club_call_t *call);
+static const club_handler_t s_builtin_ping = {"sys.ping", 0, s_sys_ping};
+
+void *club_actor_state(club_actor_t *self)
+{
+    return self->spec.state;
+}
+
+static void s_send_ready(club_actor_t *self)
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 2);
+    club_pk_kv_int(&pk, "pid", getpid());
+    club_pk_str(&pk, "domains");
+    msgpack_pack_array(&pk, 2);
+    msgpack_pack_map(&pk, 3);
+    club_pk_kv_str(&pk, "name", self->spec.domain);
+    club_pk_kv_int(&pk, "shard", self->spec.shard);
+    club_pk_kv_int(&pk, "shards", self->spec.shards);
+    msgpack_pack_map(&pk, 3);
+    club_pk_kv_str(&pk, "name", "sys");
+    club_pk_kv_int(&pk, "shard", 0);
+    club_pk_kv_int(&pk, "shards", 1);
+    club_hdr_t h = {.kind = CLUB_K_READY};
+    zmsg_t *m = zmsg_new();
+    zmsg_append(m, &(zframe_t *){club_hdr_frame(&h)});
+    zmsg_addmem(m, sb.data, sb.size);
+    zmsg_send(&m, self->worker);
+    msgpack_sbuffer_destroy(&sb);
+}
+
+static void s_send_hb(club_actor_t *self)
+{
+    club_hdr_t h = {.kind = CLUB_K_HB};
+    zframe_t *f = club_hdr_frame(&h);
+    zframe_send(&f, self->worker, ZFRAME_DONTWAIT);
+}
+
+static int s_connect_worker(club_actor_t *self)
+{
+    zsock_destroy(&self->worker);
+    self->worker = zsock_new(ZMQ_DEALER);
+    if (!self->worker) return -1;
+    zsock_set_linger(self->worker, 0);
+    zsock_set_rcvhwm(self->worker, 100000);
+    zsock_set_sndhwm(self->worker, 100000);
+    if (zsock_connect(self->worker, "%s", self->back_ep) != 0) {
+        club_log(CLUB_ERROR, "broker_connect", "cannot connect to broker back end %s",
+                 self->back_ep);
+        return -1;
+    }
+    s_send_ready(self);
+    self->last_broker_ms = club_mono_ms();
+    club_log(CLUB_INFO, "worker_ready", "domain=%s shard=%u/%u broker=%s", self->spec.domain,
+             self->spec.shard, self->spec.shards, self->back_ep);
+    return 0;
+}
+
+club_actor_t *club_actor_new(const club_actor_spec_t *spec)
+{
+    club_actor_t *self = club_calloc(1, sizeof *self);
+    self->spec = *spec;
+    if (!self->spec.shards) self->spec.shards = 1;
+    self->back_ep = club_cfg_str("CLUB_BROKER_BACK", CLUB_DEF_BROKER_BACK);
+    self->front_ep = club_cfg_str("CLUB_BROKER_FRONT", CLUB_DEF_BROKER_FRONT);
+    self->events_ep = club_cfg_str("CLUB_EVENTS_IN", CLUB_DEF_EVENTS_IN);
+    msgpack_sbuffer_init(&self->out);
+    msgpack_packer_init(&self->pk, &self->out, msgpack_sbuffer_write);
+    club_u64map_init(&self->pending);
+    self->next_corr = 1;
+    self->reconnect_backoff_ms = 250;
+
+    self->client = zsock_new(ZMQ_DEALER);
+    self->pub = zsock_new(ZMQ_PUB);
+    if (!self->client || !self->pub) goto fail;
+    zsock_set_linger(self->client, 0);
+    zsock_set_sndhwm(self->client, 100000);
+    zsock_set_rcvhwm(self->client, 100000);
+    zsock_set_linger(self->pub, 1000);
+    zsock_set_sndhwm(self->pub, 100000);
+    if (zsock_connect(self->client, "%s", self->front_ep) != 0 ||
+        zsock_connect(self->pub, "%s", self->events_ep) != 0) {
+        club_log(CLUB_ERROR, "broker_connect", "cannot connect to %s / %s", self->front_ep,
+                 self->events_ep);
+        goto fail;
+    }
+    if (s_connect_worker(self) != 0) goto fail;
+
+    self->metrics = club_calloc(spec->nhandlers + 1, sizeof *self->metrics);
+    char labels[160];
+    for (size_t i = 0; i <= spec->nhandlers; i++) {
+        const char *op = i < spec->nhandlers ? spec->handlers[i].op : s_builtin_ping.op;
+        snprintf(labels, sizeof labels, "domain=\"%s\",op=\"%s\"", spec->domain, op);
+        self->metrics[i].requests =
+            club_counter(
+                "club_actor_requests_total", "Requests handled, by op", labels);
+        self->metrics[i].latency = club_hist(
+            "club_actor_request_seconds", "Time from receipt to reply inside the worker",
+            labels);
+    }
+    for (int e = 1; e < CLUB_E__COUNT; e++) {
+        snprintf(labels, sizeof labels, "domain=\"%s\",code=\"%s\"", spec->domain,
+                 club_err_name((club_err_t)e));
+        self->errors[e] = club_counter("club_actor_errors_total", "Error replies, by code", labels);
+    }
+    self->metrics_fd = club_metrics_listen((int)club_cfg_int("CLUB_METRICS_PORT", 0));
+    return self;
+fail:
+    club_actor_destroy(&self);
+    return NULL;
+}
+
+void club_actor_destroy(club_actor_t **self_p)
+{
+    club_actor_t *self = *self_p;
+    if (!self) return;
+    zsock_destroy(&self->worker);
+    zsock_destroy(&self->client);
+    zsock_destroy(&self->pub);
+    while (self->pend_head) {
+        pending_t *p = self->pend_head;
+        self->pend_head = p->next;
+        free(p);
+    }
+    club_u64map_free(&self->pending);
+    msgpack_sbuffer_destroy(&self->out);
+    if (self->metrics_fd >= 0) close(self->metrics_fd);
+    free(self->metrics);
+    free(self);
+    *self_p = NULL;
+}
+
+/* ---- replies ---- */
+
+static void s_call_free(club_call_t *call)
+{
+    zframe_destroy(&call->caller);
+    zframe_destroy(&call->body);
+    msgpack_unpacked_destroy(&call->up);
+    free(call);
+}
+
+/* Sends self->out as the reply body. */
+static void s_reply(club_call_t *call, unsigned flags, uint64_t user, int rank, int64_t exp,
+                    uint64_t sid)
+{
+    club_actor_t *self = call->actor;
+    if (call->replied) {
+        club_log(CLUB_ERROR, "double_reply", "second reply to %.*s dropped", (int)call->req.op_len,
+                 call->req.op);
+        return;
+    }
+    call->replied = true;
+    club_hdr_t h = call->hdr;
+    h.kind = CLUB_K_REP;
+    h.status = 0;
+    h.flags = (uint8_t)flags;
+    h.user = user;
+    h.rank = (uint8_t)rank;
+    h.exp = exp;
+    h.sid = sid;
+    zmsg_t *m = zmsg_new();
+    zmsg_append(m, &(zframe_t *){club_hdr_frame(&h)});
+    zmsg_append(m, &(zframe_t *){zframe_dup(call->caller)});
+    zmsg_addmem(m, self->out.data, self->out.size);
+    zmsg_send(&m, self->worker);
+    op_metrics_t *om = &self->metrics[call->handler];
+    club_counter_add(om->requests, 1);
+    club_hist_observe(om->latency, (double)(club_mono_ns() - call->t0_ns) / 1e9);
+    if (call->deferred && !call->dispatching) s_call_free(call);
+}
+
+msgpack_packer *club_call_ok(club_call_t *call)
+{
+    club_actor_t *self = call->actor;
+    msgpack_sbuffer_clear(&self->out);
+    club_pk_reply_ok(&self->pk, call->req.rid);
+    return &self->pk;
+}
+
+void club_call_send(club_call_t *call, unsigned flags, uint64_t user, int rank, int64_t exp)
+{
+    if (!(flags & CLUB_F_AUTH_SET)) {
+        user = call->hdr.user;
+        rank = call->hdr.rank;
+        exp = 0;
+    }
+    s_reply(call, flags, user, rank, exp, call->hdr.sid);
+}
+
+void club_call_send_auth(club_call_t *call, uint64_t user, int rank, int64_t exp, uint64_t sid)
+{
+    s_reply(call, CLUB_F_AUTH_SET, user, rank, exp, sid);
+}
+
+void club_call_ok_raw(club_call_t *call, const uint8_t *data, size_t len)
+{
+    club_actor_t *self = call->actor;
+    msgpack_sbuffer_clear(&self->out);
+    club_pk_reply_ok(&self->pk, call->req.rid);
+    msgpack_sbuffer_write(&self->out, (const char *)data, len);
+    s_reply(call, 0, call->hdr.user, call->hdr.rank, 0, call->hdr.sid);
+}
+
+void club_call_error(club_call_t *call, club_err_t code, const char *fmt, ...)
+{
+    club_actor_t *self = call->actor;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    msgpack_sbuffer_clear(&self->out);
+    club_pk_reply_err(&self->pk, call->req.rid, code, msg);
+    if (code > 0 && code < CLUB_E__COUNT) club_counter_add(self->errors[code], 1);
+    s_reply(call, 0, call->hdr.user, call->hdr.rank, 0, call->hdr.sid);
+}
+
+void club_call_defer(club_call_t *call)
+{
+    call->deferred = true;
+}
+
+static void s_sys_ping(club_call_t *call)
+{
+    const msgpack_object *echo = club_mp_get(call->req.args, "echo");
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 2);
+    club_pk_str(pk, "echo");
+    if (echo) msgpack_pack_object(pk, *echo);
+    else msgpack_pack_nil(pk);
+    club_pk_kv_int(pk, "at", club_now_ms());
+    club_call_send(call, 0, 0, 0, 0);
+}
+
+/* ---- dispatch ---- */
+
+static void s_dispatch(club_actor_t *self, zmsg_t *msg, const club_hdr_t *hdr)
+{
+    club_call_t *call = club_calloc(1, sizeof *call);
+    call->actor = self;
+    call->hdr = *hdr;
+    call->t0_ns = club_mono_ns();
+    call->handler = (int)self->spec.nhandlers; /* metrics slot of sys.ping until known */
+    msgpack_unpacked_init(&call->up);
+    call->caller = zmsg_pop(msg);
+    call->body = zmsg_pop(msg);
+    if (!call->caller || !call->body) {
+        s_call_free(call);
+        return;
+    }
+    const char *why = "malformed request";
+    if (club_mp_decode(zframe_data(call->body), zframe_size(call->body), &call->up) != 0 ||
+        club_req_parse(&call->up.data, &call->req, &why) != 0) {
+        call->req.rid = hdr->rid;
+        club_call_error(call, CLUB_E_BAD_REQUEST, "%s", why);
+        s_call_free(call);
+        return;
+    }
+    call->root = &call->up.data;
+    const club_handler_t *h = NULL;
+    for (size_t i = 0; i < self->spec.nhandlers; i++) {
+        const club_handler_t *c = &self->spec.handlers[i];
+        if (strlen(c->op) == call->req.op_len && !memcmp(c->op, call->req.op, call->req.op_len)) {
+            h = c;
+            call->handler = (int)i;
+            break;
+        }
+    }
+    if (!h && call->req.op_len == 8 && !memcmp(call->req.op, "sys.ping", 8)) h = &s_builtin_ping;
+    if (!h || ((h->flags & CLUB_H_INTERNAL) && !(hdr->flags & CLUB_F_INTERNAL))) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "unknown op '%.*s'", (int)call->req.op_len,
+                        call->req.op);
+    } else if ((h->flags & CLUB_H_AUTH) && hdr->user == 0) {
+        club_call_error(call, CLUB_E_UNAUTHENTICATED, "log in first: auth.login or auth.token");
+    } else {
+        call->dispatching = true;
+        h->fn(call);
+        call->dispatching = false;
+        /* Deferred: the handler owns it, unless it already replied from inside fn. */
+        if (call->deferred && !call->replied) return;
+        if (!call->replied)
+            club_call_error(call, CLUB_E_INTERNAL, "the server did not answer this request");
+    }
+    s_call_free(call);
+}
+
+static void s_on_worker_msg(club_actor_t *self, zmsg_t *msg)
+{
+    self->last_broker_ms = club_mono_ms();
+    zframe_t *hf = zmsg_first(msg);
+    club_hdr_t hdr;
+    if (!hf || club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) != 0) return;
+    if (hdr.kind == CLUB_K_REQ) {
+        zframe_t *f = zmsg_pop(msg);
+        zframe_destroy(&f);
+        s_dispatch(self, msg, &hdr);
+    }
+    /* CLUB_K_HB: liveness already noted */
+}
+
+/* ---- outgoing calls ---- */
+
+int club_actor_request(club_actor_t *self, const char *domain, uint64_t user,
+                       const uint8_t *body, size_t len, int timeout_ms, club_reply_fn fn,
+                       void *ctx)
+{
+    pending_t *p = club_calloc(1, sizeof *p);
+    p->corr = self->next_corr++;
+    p->deadline_ms = club_mono_ms() + timeout_ms;
+    p->fn = fn;
+    p->ctx = ctx;
+    club_hdr_t h = {.kind = CLUB_K_REQ, .flags = CLUB_F_INTERNAL, .corr = p->corr, .user = user};
+    zmsg_t *m = zmsg_new();
+    zmsg_append(m, &(zframe_t *){club_hdr_frame(&h)});
+    zmsg_addstr(m, domain);
+    zmsg_addmem(m, body, len);
+    if (zmsg_send(&m, self->client) != 0) {
+        zmsg_destroy(&m);
+        free(p);
+        return -1;
+    }
+    club_u64map_put(&self->pending, p->corr, p);
+    if (self->pend_tail) self->pend_tail->next = p;
+    else self->pend_head = p;
+    self->pend_tail = p;
+    return 0;
+}
+
+/* A finished pending entry stays in the FIFO with fn == NULL until the timeout scan reaches
+ * it; that keeps removal O(1) without a doubly linked list. */
+static void s_on_client_msg(club_actor_t *self, zmsg_t *msg)
+{
+    zframe_t *hf = zmsg_first(msg);
+    club_hdr_t hdr;
+    if (!hf || club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) != 0) return;
+    pending_t *p = club_u64map_del(&self->pending, hdr.corr);
+    if (!p || !p->fn) return; /* timed out already */
+    club_reply_fn fn = p->fn;
+    p->fn = NULL;
+    if (hdr.status) {
+        fn(self, p->ctx, (club_err_t)hdr.status, NULL);
+        return;
+    }
+    zframe_t *body = zmsg_next(msg);
+    msgpack_unpacked up;
+    if (!body || club_mp_decode(zframe_data(body), zframe_size(body), &up) != 0) {
+        fn(self, p->ctx, CLUB_E_INTERNAL, NULL);
+        return;
+    }
+    fn(self, p->ctx, CLUB_OK, &up.data);
+    msgpack_unpacked_destroy(&up);
+}
+
+static void s_expire_pending(club_actor_t *self, int64_t now)
+{
+    while (self->pend_head && (self->pend_head->deadline_ms <= now || !self->pend_head->fn)) {
+        pending_t *p = self->pend_head;
+        self->pend_head = p->next;
+        if (!self->pend_head) self->pend_tail = NULL;
+        if (p->fn) {
+            club_u64map_del(&self->pending, p->corr);
+            club_reply_fn fn = p->fn;
+            p->fn = NULL;
+            fn(self, p->ctx, CLUB_E_UNAVAILABLE, NULL);
+        }
+        free(p);
+    }
+}
+
+void club_actor_publish(club_actor_t *self, const char *topic, const uint8_t *body, size_t len)
+{
+    zmsg_t *m = zmsg_new();
+    zmsg_addstr(m, topic);
+    zmsg_addmem(m, body, len);
+    zmsg_send(&m, self->pub);
+}
+
+/* ---- loop ---- */
+
+static void s_drain(club_actor_t *self, zsock_t *sock, bool worker)
+{
+    for (int i = 0; i < DRAIN_MAX; i++) {
+        if (!(zsock_events(sock) & ZMQ_POLLIN)) break;
+        zmsg_t *m = zmsg_recv(sock);
+        if (!m) break;
+        if (worker) s_on_worker_msg(self, m);
+        else s_on_client_msg(self, m);
+        zmsg_destroy(&m);
+    }
+}
+
+int club_actor_run(club_actor_t *self)
+{
+    int64_t next_tick = club_mono_ms() + 100;
+    self->next_hb_ms = club_mono_ms() + HB_INTERVAL_MS;
+    while (!zsys_interrupted) {
+        zmq_pollitem_t items[3] = {
+            {zsock_resolve(self->worker), 0, ZMQ_POLLIN, 0},
+            {zsock_resolve(self->client), 0, ZMQ_POLLIN, 0},
+            {NULL, self->metrics_fd, ZMQ_POLLIN, 0},
+        };
+        int n = zmq_poll(items, self->metrics_fd >= 0 ? 3 : 2, 100);
+        if (n < 0 && zmq_errno() == EINTR) continue;
+        if (items[0].revents & ZMQ_POLLIN) s_drain(self, self->worker, true);
+        if (items[1].revents & ZMQ_POLLIN) s_drain(self, self->client, false);
+        if (self->metrics_fd >= 0 && (items[2].revents & ZMQ_POLLIN))
+            club_metrics_serve_one(self->metrics_fd);
+        if (self->spec.flush) self->spec.flush(self);
+
+        int64_t now = club_mono_ms();
+        s_expire_pending(self, now);
+        if (now >= self->next_hb_ms) {
+            s_send_hb(self);
+            self->next_hb_ms = now + HB_INTERVAL_MS;
+        }
+        if (now - self->last_broker_ms > HB_INTERVAL_MS * HB_LIVENESS &&
+            now >= self->reconnect_at_ms) {
+            club_log(CLUB_WARN, "broker_silent", "no heartbeat from the broker for %lld ms; "
+                     "reconnecting", (long long)(now - self->last_broker_ms));
+            s_connect_worker(self);
+            self->reconnect_at_ms = now + self->reconnect_backoff_ms;
+            self->reconnect_backoff_ms =
+                self->reconnect_backoff_ms * 2 > 5000 ? 5000 : self->reconnect_backoff_ms * 2;
+        } else if (now - self->last_broker_ms <= HB_INTERVAL_MS) {
+            self->reconnect_backoff_ms = 250;
+        }
+        if (now >= next_tick) {
+            if (self->spec.tick) self->spec.tick(self);
+            next_tick = now + 100;
+        }
+    }
+    club_log(CLUB_INFO, "worker_stop", "domain=%s shard=%u stopping", self->spec.domain,
+             self->spec.shard);
+    return 0;
+}

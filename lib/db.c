@@ -1,0 +1,79 @@
+#include "db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+struct club_db {
+    char *conninfo;
+    PGconn *conn;
+    int64_t next_try_ms;
+    int64_t backoff_ms;
+};
+
+club_db_t *club_db_new(const char *conninfo)
+{
+    club_db_t *self = club_calloc(1, sizeof *self);
+    self->conninfo = club_strdup(conninfo);
+    self->backoff_ms = 100;
+    return self;
+}
+
+void club_db_destroy(club_db_t **self_p)
+{
+    club_db_t *self = *self_p;
+    if (!self) return;
+    if (self->conn) PQfinish(self->conn);
+    free(self->conninfo);
+    free(self);
+    *self_p = NULL;
+}
+
+void club_db_check(club_db_t *self)
+{
+    if (self->conn && PQstatus(self->conn) != CONNECTION_OK) {
+        club_log(CLUB_WARN, "db_lost", "connection lost: %s", PQerrorMessage(self->conn));
+        PQfinish(self->conn);
+        self->conn = NULL;
+    }
+}
+
+PGconn *club_db_conn(club_db_t *self)
+{
+    club_db_check(self);
+    if (self->conn) return self->conn;
+    int64_t now = club_mono_ms();
+    if (now < self->next_try_ms) return NULL;
+    PGconn *c = PQconnectdb(self->conninfo);
+    if (PQstatus(c) != CONNECTION_OK) {
+        club_log(CLUB_ERROR, "db_connect", "cannot connect to Postgres (%s): %s", self->conninfo,
+                 PQerrorMessage(c));
+        PQfinish(c);
+        self->next_try_ms = now + self->backoff_ms;
+        self->backoff_ms = self->backoff_ms * 2 > 2000 ? 2000 : self->backoff_ms * 2;
+        return NULL;
+    }
+    self->backoff_ms = 100;
+    self->conn = c;
+    return c;
+}
+
+PGresult *club_db_exec(club_db_t *self, const char *sql, int nparams, const char *const *params)
+{
+    PGconn *c = club_db_conn(self);
+    if (!c) return NULL;
+    PGresult *r = PQexecParams(c, sql, nparams, NULL, params, NULL, NULL, 0);
+    if (!r || PQresultStatus(r) == PGRES_FATAL_ERROR) club_db_check(self);
+    return r;
+}
+
+bool club_db_ok(club_db_t *self, const PGresult *res, const char *what)
+{
+    if (!res) return false;
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return true;
+    club_log(CLUB_ERROR, "db_error", "%s: %s", what, PQresultErrorMessage(res));
+    return false;
+}

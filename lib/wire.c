@@ -1,0 +1,77 @@
+#include "wire.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void s_put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t s_get64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    return v;
+}
+
+void club_hdr_encode(const club_hdr_t *h, uint8_t out[CLUB_HDR_SIZE])
+{
+    out[0] = h->kind;
+    out[1] = h->status;
+    out[2] = h->rank;
+    out[3] = h->flags;
+    out[4] = (uint8_t)h->rid;
+    out[5] = (uint8_t)(h->rid >> 8);
+    out[6] = (uint8_t)(h->rid >> 16);
+    out[7] = (uint8_t)(h->rid >> 24);
+    s_put64(out + 8, h->corr);
+    s_put64(out + 16, h->user);
+    s_put64(out + 24, (uint64_t)h->exp);
+    s_put64(out + 32, h->sid);
+}
+
+int club_hdr_decode(const uint8_t *in, size_t len, club_hdr_t *h)
+{
+    if (len != CLUB_HDR_SIZE || in[0] < CLUB_K_REQ || in[0] > CLUB_K_HB) return -1;
+    h->kind = in[0];
+    h->status = in[1];
+    h->rank = in[2];
+    h->flags = in[3];
+    h->rid = (uint32_t)in[4] | (uint32_t)in[5] << 8 | (uint32_t)in[6] << 16 | (uint32_t)in[7] << 24;
+    h->corr = s_get64(in + 8);
+    h->user = s_get64(in + 16);
+    h->exp = (int64_t)s_get64(in + 24);
+    h->sid = s_get64(in + 32);
+    return 0;
+}
+
+zframe_t *club_hdr_frame(const club_hdr_t *h)
+{
+    uint8_t b[CLUB_HDR_SIZE];
+    club_hdr_encode(h, b);
+    return zframe_new(b, sizeof b);
+}
+
+void club_topic_user(uint64_t user, char out[CLUB_TOPIC_LEN + 1])
+{
+    snprintf(out, CLUB_TOPIC_LEN + 1, "u.%016llx", (unsigned long long)user);
+}
+
+const char *club_rank_name(int rank)
+{
+    switch (rank) {
+    case CLUB_RANK_STANDARD: return "STANDARD";
+    case CLUB_RANK_PREMIUM: return "PREMIUM";
+    case CLUB_RANK_VIP: return "VIP";
+    default: return "NONE";
+    }
+}
+
+int club_rank_from_name(const char *s)
+{
+    if (!strcmp(s, "STANDARD")) return CLUB_RANK_STANDARD;
+    if (!strcmp(s, "PREMIUM")) return CLUB_RANK_PREMIUM;
+    if (!strcmp(s, "VIP")) return CLUB_RANK_VIP;
+    return CLUB_RANK_NONE;
+}
