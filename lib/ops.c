@@ -18,6 +18,11 @@ static const club_op_t s_ops[] = {
     {"fair.rotate", "games", 0},
     {"slot.info", "games", 0},
     {"slot.spin", "games", CLUB_OP_IDEM},
+    {"roulette.info", "games", 0},
+    {"roulette.spin", "games", CLUB_OP_IDEM},
+    {"rps.info", "games", 0},
+    {"rps.play", "games", CLUB_OP_IDEM},
+    {"game.round", "games", 0},
 };
 
 const club_op_t *club_op_find(const char *name, size_t len)

@@ -1,4 +1,4 @@
-/* games: provably-fair seeds and the slot.
+/* games: provably-fair seeds, the slot, roulette and rock-paper-scissors.
  *
  * Each user's games run one at a time in this worker (the broker sends a user's requests to
  * one shard): while a spin waits for its wallet settle, the user's later requests queue
@@ -17,6 +17,8 @@
 #include "domains.h"
 #include "fair.h"
 #include "log.h"
+#include "roulette.h"
+#include "rps.h"
 #include "slot.h"
 #include "u64map.h"
 #include "util.h"
@@ -36,13 +38,6 @@ typedef struct ustate {
     bool busy;
     club_call_t *qhead, *qtail;
 } ustate_t;
-
-typedef struct {
-    club_call_t *call;
-    ustate_t *u;
-    int64_t bet;
-    int attempt;
-} spin_ctx_t;
 
 static struct {
     club_db_t *db;
@@ -247,45 +242,112 @@ static void s_round_id(const ustate_t *u, int64_t nonce, char out[17])
     club_hex(h, 8, out);
 }
 
+/* ---- playing a round (every game) ---- */
+
+typedef enum { G_SLOT, G_ROULETTE, G_RPS } game_t;
+static const char *const s_game_names[] = {"slot", "roulette", "rps"};
+
+typedef struct {
+    club_call_t *call;
+    ustate_t *u;
+    int attempt;
+    game_t game;
+    int64_t bet; /* total staked */
+    int nbets;
+    roulette_bet_t bets[ROULETTE_MAX_BETS];
+    int choice;
+} play_ctx_t;
+
+/* Packs the game's own fields of the reply (between round_id and proof) and returns the win.
+ * *nfields receives how many key/value pairs it packed. */
+static int64_t s_outcome(const play_ctx_t *ctx, club_fair_t *rng, msgpack_packer *pk,
+                         uint32_t *nfields)
+{
+    if (ctx->game == G_SLOT) {
+        slot_result_t res;
+        slot_spin(slot_default(), rng, ctx->bet, &res);
+        *nfields = 3;
+        club_pk_str(pk, "reels");
+        msgpack_pack_array(pk, SLOT_REELS);
+        for (int r = 0; r < SLOT_REELS; r++) {
+            msgpack_pack_array(pk, SLOT_ROWS);
+            for (int row = 0; row < SLOT_ROWS; row++)
+                club_pk_str(pk, slot_symbol_name(res.grid[r][row]));
+        }
+        club_pk_str(pk, "lines");
+        msgpack_pack_array(pk, res.nwins);
+        for (uint32_t i = 0; i < res.nwins; i++) {
+            msgpack_pack_map(pk, 4);
+            club_pk_kv_int(pk, "line", res.wins[i].line);
+            club_pk_kv_str(pk, "symbol", slot_symbol_name(res.wins[i].symbol));
+            club_pk_kv_int(pk, "count", res.wins[i].count);
+            club_pk_kv_int(pk, "win", res.wins[i].win);
+        }
+        club_pk_kv_int(pk, "win", res.win);
+        return res.win;
+    }
+    if (ctx->game == G_ROULETTE) {
+        int number = roulette_spin_number(rng);
+        int64_t win = 0;
+        *nfields = 4;
+        club_pk_kv_int(pk, "number", number);
+        club_pk_kv_str(pk, "color", roulette_color(number));
+        club_pk_str(pk, "bets");
+        msgpack_pack_array(pk, (size_t)ctx->nbets);
+        for (int i = 0; i < ctx->nbets; i++) {
+            const roulette_bet_t *b = &ctx->bets[i];
+            int lo, hi;
+            bool has_value = roulette_type_has_value(b->type, &lo, &hi);
+            int64_t w = roulette_payout(b, number);
+            win += w;
+            msgpack_pack_map(pk, has_value ? 4 : 3);
+            club_pk_kv_str(pk, "type", roulette_type_name(b->type));
+            if (has_value) club_pk_kv_int(pk, "value", b->value);
+            club_pk_kv_int(pk, "amount", b->amount);
+            club_pk_kv_int(pk, "win", w);
+        }
+        club_pk_kv_int(pk, "win", win);
+        return win;
+    }
+    int house = rps_house(rng);
+    int result = rps_result(ctx->choice, house);
+    int64_t win = rps_payout(result, ctx->bet);
+    *nfields = 4;
+    club_pk_kv_str(pk, "choice", rps_choice_name(ctx->choice));
+    club_pk_kv_str(pk, "house", rps_choice_name(house));
+    club_pk_kv_str(pk, "result", rps_result_name(result));
+    club_pk_kv_int(pk, "win", win);
+    return win;
+}
+
 static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
                         const msgpack_object *reply);
 
-/* Computes the round for the current nonce and asks the wallet to settle it. */
-static void s_spin_send(spin_ctx_t *ctx)
+/* Computes the round for the current nonce and asks the wallet to settle it: the bet out,
+ * the win in and the round itself, in one transaction. */
+static void s_play_send(play_ctx_t *ctx)
 {
     ustate_t *u = ctx->u;
     club_call_t *call = ctx->call;
-    const slot_def_t *d = slot_default();
     club_fair_t rng;
     club_fair_init(&rng, u->server_seed, u->client_seed, (uint64_t)u->next_nonce);
-    slot_result_t res;
-    slot_spin(d, &rng, ctx->bet, &res);
     char round_id[17];
     s_round_id(u, u->next_nonce, round_id);
 
-    /* The reply's data without the balance; the wallet adds it after the commit. */
-    msgpack_sbuffer data;
+    /* The reply's data without the balance; the wallet adds it after the commit. The game's
+     * fields go to a side buffer first, because the map header needs their count. */
+    msgpack_sbuffer fields, data, body;
+    msgpack_sbuffer_init(&fields);
     msgpack_sbuffer_init(&data);
+    msgpack_sbuffer_init(&body);
     msgpack_packer pk;
+    msgpack_packer_init(&pk, &fields, msgpack_sbuffer_write);
+    uint32_t nfields = 0;
+    int64_t win = s_outcome(ctx, &rng, &pk, &nfields);
     msgpack_packer_init(&pk, &data, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 5);
+    msgpack_pack_map(&pk, nfields + 2);
     club_pk_kv_str(&pk, "round_id", round_id);
-    club_pk_str(&pk, "reels");
-    msgpack_pack_array(&pk, SLOT_REELS);
-    for (int r = 0; r < SLOT_REELS; r++) {
-        msgpack_pack_array(&pk, SLOT_ROWS);
-        for (int row = 0; row < SLOT_ROWS; row++) club_pk_str(&pk, slot_symbol_name(res.grid[r][row]));
-    }
-    club_pk_str(&pk, "lines");
-    msgpack_pack_array(&pk, res.nwins);
-    for (uint32_t i = 0; i < res.nwins; i++) {
-        msgpack_pack_map(&pk, 4);
-        club_pk_kv_int(&pk, "line", res.wins[i].line);
-        club_pk_kv_str(&pk, "symbol", slot_symbol_name(res.wins[i].symbol));
-        club_pk_kv_int(&pk, "count", res.wins[i].count);
-        club_pk_kv_int(&pk, "win", res.wins[i].win);
-    }
-    club_pk_kv_int(&pk, "win", res.win);
+    msgpack_sbuffer_write(&data, fields.data, fields.size);
     club_pk_str(&pk, "proof");
     msgpack_pack_map(&pk, 3);
     club_pk_kv_str(&pk, "server_seed_hash", u->seed_hash);
@@ -294,8 +356,6 @@ static void s_spin_send(spin_ctx_t *ctx)
 
     uint8_t req_hash[32];
     actors_request_hash(call, req_hash);
-    msgpack_sbuffer body;
-    msgpack_sbuffer_init(&body);
     msgpack_packer_init(&pk, &body, msgpack_sbuffer_write);
     msgpack_pack_map(&pk, 3);
     club_pk_kv_int(&pk, "rid", 0);
@@ -306,7 +366,8 @@ static void s_spin_send(spin_ctx_t *ctx)
     club_pk_str(&pk, "idem");
     if (call->req.idem) club_pk_strn(&pk, call->req.idem, call->req.idem_len);
     else msgpack_pack_nil(&pk);
-    club_pk_kv_str(&pk, "op", "slot.spin");
+    club_pk_strn(&pk, "op", 2);
+    club_pk_strn(&pk, call->req.op, call->req.op_len);
     club_pk_str(&pk, "req_hash");
     msgpack_pack_bin(&pk, 32);
     msgpack_pack_bin_body(&pk, req_hash, 32);
@@ -318,18 +379,18 @@ static void s_spin_send(spin_ctx_t *ctx)
     club_pk_str(&pk, "bet");
     msgpack_pack_array(&pk, 3);
     club_pk_str(&pk, "coins");
-    msgpack_pack_int64(&pk, res.win);
+    msgpack_pack_int64(&pk, win);
     club_pk_str(&pk, "win");
     club_pk_kv_str(&pk, "counter", "house");
     club_pk_kv_str(&pk, "ref", round_id);
     club_pk_str(&pk, "round");
     msgpack_pack_map(&pk, 6);
     club_pk_kv_str(&pk, "id", round_id);
-    club_pk_kv_str(&pk, "game", "slot");
+    club_pk_kv_str(&pk, "game", s_game_names[ctx->game]);
     club_pk_kv_int(&pk, "seed_id", u->seed_id);
     club_pk_kv_int(&pk, "nonce", u->next_nonce);
     club_pk_kv_int(&pk, "bet", ctx->bet);
-    club_pk_kv_int(&pk, "win", res.win);
+    club_pk_kv_int(&pk, "win", win);
     club_pk_str(&pk, "reply");
     msgpack_pack_bin(&pk, data.size);
     msgpack_pack_bin_body(&pk, data.data, data.size);
@@ -342,6 +403,7 @@ static void s_spin_send(spin_ctx_t *ctx)
         club_call_error(call, CLUB_E_UNAVAILABLE, "the wallet is unavailable; retry with the same idem");
         free(ctx);
     }
+    msgpack_sbuffer_destroy(&fields);
     msgpack_sbuffer_destroy(&data);
     msgpack_sbuffer_destroy(&body);
 }
@@ -350,7 +412,7 @@ static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
                         const msgpack_object *reply)
 {
     (void)actor;
-    spin_ctx_t *ctx = vctx;
+    play_ctx_t *ctx = vctx;
     ustate_t *u = ctx->u;
     club_call_t *call = ctx->call;
     u->busy = false;
@@ -359,16 +421,12 @@ static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
     const msgpack_object *bytes = club_mp_get(data, "reply");
     if (status != CLUB_OK || !st) {
         /* No answer: the settle may or may not have committed. Re-read the nonce before the
-         * next spin; the client's retry with the same idem gets the truth. */
+         * next round; the client's retry with the same idem gets the truth. */
         u->loaded = false;
         if (status == CLUB_OK) {
-            const msgpack_object *err = club_mp_get(reply, "error");
-            club_log(CLUB_ERROR, "settle_refused", "wallet refused a settle: %.*s",
-                     club_mp_is_str(club_mp_get(err, "message"))
-                         ? (int)club_mp_get(err, "message")->via.str.size : 0,
-                     club_mp_is_str(club_mp_get(err, "message"))
-                         ? club_mp_get(err, "message")->via.str.ptr : "");
-            club_call_error(call, CLUB_E_INTERNAL, "the spin could not be settled");
+            club_log(CLUB_ERROR, "settle_refused", "the wallet refused a settle for user %llu",
+                     (unsigned long long)u->user);
+            club_call_error(call, CLUB_E_INTERNAL, "the round could not be settled");
         } else {
             club_call_error(call, CLUB_E_UNAVAILABLE,
                             "the wallet did not answer; retry with the same idem");
@@ -381,7 +439,7 @@ static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
         u->loaded = false;
         ctx->attempt++;
         if (s_load(u) == 0) {
-            s_spin_send(ctx); /* owns ctx again */
+            s_play_send(ctx); /* owns ctx again */
             return;
         }
         club_call_error(call, CLUB_E_UNAVAILABLE, "games are unavailable; retry with the same idem");
@@ -399,27 +457,234 @@ static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
     s_next(u);
 }
 
-static void s_spin(ustate_t *u, club_call_t *call)
+/* Parses and checks a bet: an integer within [min, max]. */
+static bool s_bet_arg(club_call_t *call, const msgpack_object *o, int64_t min, int64_t max,
+                      int64_t *out)
 {
-    int64_t bet, min, max;
-    const msgpack_object *b = club_mp_get(call->req.args, "bet");
-    if (!b || !club_mp_i64(b, &bet)) {
+    if (!o || !club_mp_i64(o, out)) {
         club_call_error(call, CLUB_E_BAD_REQUEST, "bet must be an integer number of coins");
-        return;
+        return false;
     }
+    if (*out < min || *out > max) {
+        club_call_error(call, CLUB_E_LIMIT, "bet must be from %lld to %lld coins for your rank",
+                        (long long)min, (long long)max);
+        return false;
+    }
+    return true;
+}
+
+/* Each game's request checks. On success ctx is filled; on failure the call got its error. */
+static bool s_parse_slot(club_call_t *call, play_ctx_t *ctx)
+{
+    int64_t min, max;
     slot_bet_limits(call->hdr.rank, &min, &max);
-    if (bet < min || bet > max || bet % SLOT_LINES) {
+    const msgpack_object *b = club_mp_get(call->req.args, "bet");
+    if (!b || !club_mp_i64(b, &ctx->bet)) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "bet must be an integer number of coins");
+        return false;
+    }
+    if (ctx->bet < min || ctx->bet > max || ctx->bet % SLOT_LINES) {
         club_call_error(call, CLUB_E_LIMIT,
                         "bet must be a multiple of %d from %lld to %lld for your rank", SLOT_LINES,
                         (long long)min, (long long)max);
-        return;
+        return false;
     }
-    spin_ctx_t *ctx = club_calloc(1, sizeof *ctx);
+    return true;
+}
+
+static bool s_parse_roulette(club_call_t *call, play_ctx_t *ctx)
+{
+    int64_t min, max, table;
+    roulette_limits(call->hdr.rank, &min, &max, &table);
+    const msgpack_object *bets = club_mp_get(call->req.args, "bets");
+    if (!bets || bets->type != MSGPACK_OBJECT_ARRAY || bets->via.array.size == 0) {
+        club_call_error(call, CLUB_E_BAD_REQUEST,
+                        "bets must be a list of {type, value?, amount}, e.g. [{type: red, amount: 100}]");
+        return false;
+    }
+    if (bets->via.array.size > ROULETTE_MAX_BETS) {
+        club_call_error(call, CLUB_E_LIMIT, "at most %d bets per spin", ROULETTE_MAX_BETS);
+        return false;
+    }
+    ctx->bet = 0;
+    for (uint32_t i = 0; i < bets->via.array.size; i++) {
+        const msgpack_object *b = &bets->via.array.ptr[i];
+        const msgpack_object *t = club_mp_get(b, "type");
+        int type = club_mp_is_str(t) ? roulette_type_from_name(t->via.str.ptr, t->via.str.size) : -1;
+        if (type < 0) {
+            club_call_error(call, CLUB_E_BAD_REQUEST,
+                            "bet %u: type must be straight, red, black, odd, even, low, high, "
+                            "dozen or column", i + 1);
+            return false;
+        }
+        roulette_bet_t *rb = &ctx->bets[i];
+        rb->type = (roulette_bet_type_t)type;
+        int lo, hi;
+        if (roulette_type_has_value(rb->type, &lo, &hi)) {
+            int64_t v;
+            if (!club_mp_i64(club_mp_get(b, "value"), &v) || v < lo || v > hi) {
+                club_call_error(call, CLUB_E_BAD_REQUEST, "bet %u: a %s bet needs value %d-%d",
+                                i + 1, roulette_type_name(rb->type), lo, hi);
+                return false;
+            }
+            rb->value = (int)v;
+        } else {
+            const msgpack_object *v = club_mp_get(b, "value");
+            if (v && v->type != MSGPACK_OBJECT_NIL) {
+                club_call_error(call, CLUB_E_BAD_REQUEST, "bet %u: a %s bet takes no value", i + 1,
+                                roulette_type_name(rb->type));
+                return false;
+            }
+        }
+        if (!club_mp_i64(club_mp_get(b, "amount"), &rb->amount)) {
+            club_call_error(call, CLUB_E_BAD_REQUEST, "bet %u: amount must be an integer", i + 1);
+            return false;
+        }
+        if (rb->amount < min || rb->amount > max) {
+            club_call_error(call, CLUB_E_LIMIT, "bet %u: each bet must be from %lld to %lld coins "
+                            "for your rank", i + 1, (long long)min, (long long)max);
+            return false;
+        }
+        ctx->bet += rb->amount;
+    }
+    ctx->nbets = (int)bets->via.array.size;
+    if (ctx->bet > table) {
+        club_call_error(call, CLUB_E_LIMIT, "the bets total %lld; the table maximum for your rank "
+                        "is %lld", (long long)ctx->bet, (long long)table);
+        return false;
+    }
+    return true;
+}
+
+static bool s_parse_rps(club_call_t *call, play_ctx_t *ctx)
+{
+    const msgpack_object *c = club_mp_get(call->req.args, "choice");
+    ctx->choice = club_mp_is_str(c) ? rps_choice_from_name(c->via.str.ptr, c->via.str.size) : -1;
+    if (ctx->choice < 0) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "choice must be rock, paper or scissors");
+        return false;
+    }
+    int64_t min, max;
+    rps_bet_limits(call->hdr.rank, &min, &max);
+    return s_bet_arg(call, club_mp_get(call->req.args, "bet"), min, max, &ctx->bet);
+}
+
+static void s_play(ustate_t *u, club_call_t *call, game_t game)
+{
+    play_ctx_t *ctx = club_calloc(1, sizeof *ctx);
     ctx->call = call;
     ctx->u = u;
-    ctx->bet = bet;
+    ctx->game = game;
+    bool ok = game == G_SLOT       ? s_parse_slot(call, ctx)
+              : game == G_ROULETTE ? s_parse_roulette(call, ctx)
+                                   : s_parse_rps(call, ctx);
+    if (!ok) {
+        free(ctx);
+        return;
+    }
     club_call_defer(call);
-    s_spin_send(ctx);
+    s_play_send(ctx);
+}
+
+/* ---- info and history (no per-user state) ---- */
+
+static void s_roulette_info(club_call_t *call)
+{
+    int64_t min, max, table;
+    roulette_limits(call->hdr.rank, &min, &max, &table);
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 4);
+    club_pk_str(pk, "bet");
+    msgpack_pack_map(pk, 2);
+    club_pk_kv_int(pk, "min", min);
+    club_pk_kv_int(pk, "max", max);
+    club_pk_kv_int(pk, "table_max", table);
+    club_pk_kv_int(pk, "max_bets", ROULETTE_MAX_BETS);
+    club_pk_str(pk, "payouts");
+    msgpack_pack_map(pk, RB__COUNT);
+    for (int t = 0; t < RB__COUNT; t++) {
+        roulette_bet_t b = {(roulette_bet_type_t)t, t == RB_STRAIGHT ? 17 : 1, 1};
+        int64_t m = 0;
+        for (int n = 0; n < ROULETTE_POCKETS && !m; n++) m = roulette_payout(&b, n);
+        club_pk_kv_int(pk, roulette_type_name((roulette_bet_type_t)t), m);
+    }
+    club_call_send(call, 0, 0, 0, 0);
+}
+
+static void s_rps_info(club_call_t *call)
+{
+    int64_t min, max;
+    rps_bet_limits(call->hdr.rank, &min, &max);
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 1);
+    club_pk_str(pk, "bet");
+    msgpack_pack_map(pk, 2);
+    club_pk_kv_int(pk, "min", min);
+    club_pk_kv_int(pk, "max", max);
+    club_call_send(call, 0, 0, 0, 0);
+}
+
+/* The stored round with its proof; the server seed is shown once it has been rotated out. */
+static void s_game_round(club_call_t *call)
+{
+    char id[40], uid[24];
+    if (!club_mp_strcpy(club_mp_get(call->req.args, "round_id"), id, sizeof id)) {
+        club_call_error(call, CLUB_E_BAD_REQUEST, "round_id is required");
+        return;
+    }
+    snprintf(uid, sizeof uid, "%llu", (unsigned long long)call->hdr.user);
+    const char *p[] = {id, uid};
+    PGresult *r = club_db_exec(
+        S.db,
+        "SELECT r.game, r.bet, r.win, r.outcome, (extract(epoch from r.created_at)*1000)::bigint, "
+        "s.server_seed_hash, s.client_seed, r.nonce, CASE WHEN s.active THEN NULL ELSE "
+        "s.server_seed END FROM rounds r JOIN fair_seeds s ON s.id = r.seed_id "
+        "WHERE r.id = $1 AND r.user_id = $2",
+        2, p);
+    if (!club_db_ok(S.db, r, "load round")) {
+        PQclear(r);
+        club_call_error(call, CLUB_E_UNAVAILABLE, "games are unavailable; try again");
+        return;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        club_call_error(call, CLUB_E_NOT_FOUND, "no round %s in your history", id);
+        return;
+    }
+    size_t olen = 0;
+    unsigned char *outcome = PQunescapeBytea((const unsigned char *)PQgetvalue(r, 0, 3), &olen);
+    msgpack_unpacked up;
+    if (!outcome || club_mp_decode(outcome, olen, &up) != 0) {
+        PQfreemem(outcome);
+        PQclear(r);
+        club_call_error(call, CLUB_E_INTERNAL, "this round's record is unreadable");
+        return;
+    }
+    int64_t bet = 0, win = 0, at = 0, nonce = 0;
+    club_parse_i64(PQgetvalue(r, 0, 1), &bet);
+    club_parse_i64(PQgetvalue(r, 0, 2), &win);
+    club_parse_i64(PQgetvalue(r, 0, 4), &at);
+    club_parse_i64(PQgetvalue(r, 0, 7), &nonce);
+    bool revealed = !PQgetisnull(r, 0, 8);
+    msgpack_packer *pk = club_call_ok(call);
+    msgpack_pack_map(pk, 7);
+    club_pk_kv_str(pk, "round_id", id);
+    club_pk_kv_str(pk, "game", PQgetvalue(r, 0, 0));
+    club_pk_kv_int(pk, "bet", bet);
+    club_pk_kv_int(pk, "win", win);
+    club_pk_kv_int(pk, "at", at);
+    club_pk_str(pk, "outcome");
+    msgpack_pack_object(pk, up.data);
+    club_pk_str(pk, "proof");
+    msgpack_pack_map(pk, revealed ? 4 : 3);
+    club_pk_kv_str(pk, "server_seed_hash", PQgetvalue(r, 0, 5));
+    club_pk_kv_str(pk, "client_seed", PQgetvalue(r, 0, 6));
+    club_pk_kv_int(pk, "nonce", nonce);
+    if (revealed) club_pk_kv_str(pk, "server_seed", PQgetvalue(r, 0, 8));
+    club_call_send(call, 0, 0, 0, 0);
+    msgpack_unpacked_destroy(&up);
+    PQfreemem(outcome);
+    PQclear(r);
 }
 
 static void s_run(ustate_t *u, club_call_t *call)
@@ -428,8 +693,11 @@ static void s_run(ustate_t *u, club_call_t *call)
         club_call_error(call, CLUB_E_UNAVAILABLE, "games are unavailable; try again");
         return;
     }
-    if (call->req.op_len == 9 && !memcmp(call->req.op, "slot.spin", 9)) s_spin(u, call);
-    else if (call->req.op_len == 10 && !memcmp(call->req.op, "fair.seeds", 10)) s_seeds(u, call);
+    const club_req_t *q = &call->req;
+    if (q->op_len == 9 && !memcmp(q->op, "slot.spin", 9)) s_play(u, call, G_SLOT);
+    else if (q->op_len == 13 && !memcmp(q->op, "roulette.spin", 13)) s_play(u, call, G_ROULETTE);
+    else if (q->op_len == 8 && !memcmp(q->op, "rps.play", 8)) s_play(u, call, G_RPS);
+    else if (q->op_len == 10 && !memcmp(q->op, "fair.seeds", 10)) s_seeds(u, call);
     else s_rotate(u, call);
 }
 
@@ -453,6 +721,11 @@ static const club_handler_t s_handlers[] = {
     {"fair.rotate", CLUB_H_AUTH, s_enter},
     {"slot.info", CLUB_H_AUTH, s_slot_info},
     {"slot.spin", CLUB_H_AUTH, s_enter},
+    {"roulette.info", CLUB_H_AUTH, s_roulette_info},
+    {"roulette.spin", CLUB_H_AUTH, s_enter},
+    {"rps.info", CLUB_H_AUTH, s_rps_info},
+    {"rps.play", CLUB_H_AUTH, s_enter},
+    {"game.round", CLUB_H_AUTH, s_game_round},
 };
 
 int games_init(club_actor_spec_t *spec)
