@@ -48,8 +48,9 @@ PGconn *club_db_conn(club_db_t *self)
     if (now < self->next_try_ms) return NULL;
     PGconn *c = PQconnectdb(self->conninfo);
     if (PQstatus(c) != CONNECTION_OK) {
-        club_log(CLUB_ERROR, "db_connect", "cannot connect to Postgres (%s): %s", self->conninfo,
-                 PQerrorMessage(c));
+        /* Host and port only: the conninfo may hold a password. */
+        club_log(CLUB_ERROR, "db_connect", "cannot connect to Postgres at %s:%s: %s",
+                 PQhost(c) ? PQhost(c) : "?", PQport(c) ? PQport(c) : "?", PQerrorMessage(c));
         PQfinish(c);
         self->next_try_ms = now + self->backoff_ms;
         self->backoff_ms = self->backoff_ms * 2 > 2000 ? 2000 : self->backoff_ms * 2;
