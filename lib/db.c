@@ -34,7 +34,9 @@ void club_db_destroy(club_db_t **self_p)
 void club_db_check(club_db_t *self)
 {
     if (self->conn && PQstatus(self->conn) != CONNECTION_OK) {
-        club_log(CLUB_WARN, "db_lost", "connection lost: %s", PQerrorMessage(self->conn));
+        char msg[512];
+        club_log(CLUB_WARN, "db_lost", "connection lost: %s",
+                 club_oneline(PQerrorMessage(self->conn), msg, sizeof msg));
         PQfinish(self->conn);
         self->conn = NULL;
     }
@@ -49,8 +51,10 @@ PGconn *club_db_conn(club_db_t *self)
     PGconn *c = PQconnectdb(self->conninfo);
     if (PQstatus(c) != CONNECTION_OK) {
         /* Host and port only: the conninfo may hold a password. */
+        char msg[512];
         club_log(CLUB_ERROR, "db_connect", "cannot connect to Postgres at %s:%s: %s",
-                 PQhost(c) ? PQhost(c) : "?", PQport(c) ? PQport(c) : "?", PQerrorMessage(c));
+                 PQhost(c) ? PQhost(c) : "?", PQport(c) ? PQport(c) : "?",
+                 club_oneline(PQerrorMessage(c), msg, sizeof msg));
         PQfinish(c);
         self->next_try_ms = now + self->backoff_ms;
         self->backoff_ms = self->backoff_ms * 2 > 2000 ? 2000 : self->backoff_ms * 2;

@@ -136,3 +136,16 @@ int club_parse_i64(const char *s, int64_t *out)
     *out = v;
     return 0;
 }
+
+const char *club_oneline(const char *msg, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (; *msg && n + 1 < cap; msg++) {
+        char c = (*msg == '\n' || *msg == '\t') ? ' ' : *msg;
+        if (c == ' ' && (n == 0 || buf[n - 1] == ' ')) continue;
+        buf[n++] = c;
+    }
+    while (n && buf[n - 1] == ' ') n--;
+    buf[n] = 0;
+    return buf;
+}

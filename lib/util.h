@@ -37,6 +37,10 @@ int club_random(void *buf, size_t n);
 /* Constant-time equality of two byte strings of the same length. */
 bool club_ct_equal(const void *a, const void *b, size_t n);
 
+/* A message (libpq's end in a newline and may span lines) folded onto one line for a log:
+ * newlines and tabs become spaces, runs of spaces one. Returns buf. */
+const char *club_oneline(const char *msg, char *buf, size_t cap);
+
 /* Parse a whole decimal int64; returns 0 on success, -1 on garbage or overflow. */
 int club_parse_i64(const char *s, int64_t *out);
 

@@ -56,20 +56,6 @@ static void s_usage(FILE *out)
                  "  CLUB_CONFIG  optional file of KEY=VALUE lines read before the environment\n");
 }
 
-/* libpq's messages end in a newline and may span lines; a log line wants one line. */
-static const char *s_oneline(const char *msg, char *buf, size_t cap)
-{
-    size_t n = 0;
-    for (; *msg && n + 1 < cap; msg++) {
-        char c = (*msg == '\n' || *msg == '\t') ? ' ' : *msg;
-        if (c == ' ' && (n == 0 || buf[n - 1] == ' ')) continue;
-        buf[n++] = c;
-    }
-    while (n && buf[n - 1] == ' ')
-        n--;
-    buf[n] = 0;
-    return buf;
-}
 
 /* NNN_name.sql: at least one digit, then '_', then a name, then ".sql". */
 static int s_parse_name(const char *name, long *number)
@@ -436,7 +422,7 @@ int main(int argc, char **argv)
         club_log(CLUB_ERROR, "migrate_connect",
                  "cannot connect to Postgres (CLUB_PG): %s -- is it running? (./club up starts "
                  "the local one; ./club status shows it)",
-                 s_oneline(PQerrorMessage(conn), errbuf, sizeof errbuf));
+                 club_oneline(PQerrorMessage(conn), errbuf, sizeof errbuf));
         goto out;
     }
     if (s_exec(conn, "SET client_min_messages = warning", "session setup") != 0) goto out;

@@ -32,20 +32,6 @@ static void s_usage(FILE *out);
 
 /* --- shared helpers --- */
 
-/* libpq's messages end in a newline and may span lines; a log line wants one line. */
-static const char *s_oneline(const char *msg, char *buf, size_t cap)
-{
-    size_t n = 0;
-    for (; *msg && n + 1 < cap; msg++) {
-        char c = (*msg == '\n' || *msg == '\t') ? ' ' : *msg;
-        if (c == ' ' && (n == 0 || buf[n - 1] == ' ')) continue;
-        buf[n++] = c;
-    }
-    while (n && buf[n - 1] == ' ')
-        n--;
-    buf[n] = 0;
-    return buf;
-}
 
 /* Connects with CLUB_PG, or says what is missing and returns NULL. */
 static PGconn *s_connect(void)
@@ -64,7 +50,7 @@ static PGconn *s_connect(void)
         club_log(CLUB_ERROR, "tool_connect",
                  "cannot connect to Postgres (CLUB_PG): %s -- is the stack running? (./club "
                  "status)",
-                 s_oneline(PQerrorMessage(conn), errbuf, sizeof errbuf));
+                 club_oneline(PQerrorMessage(conn), errbuf, sizeof errbuf));
         PQfinish(conn);
         return NULL;
     }
