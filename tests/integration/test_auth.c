@@ -7,16 +7,14 @@
 
 #include "cc_test.h"
 
-static cc_msg_t *s_register(cc_t *c, const char *invite, const char *username,
-                            const char *password)
+static cc_msg_t *s_register(cc_t *c, const char *invite, const char *username, const char *password)
 {
     return cc_call(c, "auth.register", NULL, "{invite: '%s', username: '%s', password: '%s'}",
                    invite, username, password);
 }
 
 /* The user object every auth op returns. */
-static void s_assert_user(cc_msg_t *r, const char *prefix, const char *username,
-                          const char *rank)
+static void s_assert_user(cc_msg_t *r, const char *prefix, const char *username, const char *rank)
 {
     char path[64];
     snprintf(path, sizeof path, "%sid", prefix);
@@ -38,7 +36,8 @@ static void s_assert_tokens(cc_msg_t *r)
     CC_CHECK(f && strlen(f) > 20, "refresh_token: %s", cc_describe(r));
     /* A JWT: three base64url parts. */
     int dots = 0;
-    for (const char *p = a; *p; p++) dots += *p == '.';
+    for (const char *p = a; *p; p++)
+        dots += *p == '.';
     CC_EQ(dots, 2);
 }
 
@@ -100,12 +99,19 @@ static void test_username_rules(void **state)
 {
     const char *invite = cc_invite("STANDARD");
     cc_t *c = CC_CONNECT();
-    const char *bad[] = {"ab", "", "bad-name", "bad name", "bad.name", "n\xc3\xa9o_player",
-                         "abcdefghijklmnopqrstu" /* 21 */, "semi;colon", "quote\\'s"};
+    const char *bad[] = {"ab",
+                         "",
+                         "bad-name",
+                         "bad name",
+                         "bad.name",
+                         "n\xc3\xa9o_player",
+                         "abcdefghijklmnopqrstu" /* 21 */,
+                         "semi;colon",
+                         "quote\\'s"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cc_msg_t *r = s_register(c, invite, bad[i], "correct horse battery");
-        CC_CHECK(r && !cc_ok(r) && !strcmp(cc_err(r), "BAD_REQUEST"), "username '%s': %s",
-                 bad[i], cc_describe(r));
+        CC_CHECK(r && !cc_ok(r) && !strcmp(cc_err(r), "BAD_REQUEST"), "username '%s': %s", bad[i],
+                 cc_describe(r));
     }
     CC_ERR(cc_call(c, "profile.get", NULL, NULL), "UNAUTHENTICATED");
 
@@ -113,7 +119,8 @@ static void test_username_rules(void **state)
     char name[32];
     cc_unique_name(name, sizeof name);
     size_t n = strlen(name);
-    while (n < 20) name[n++] = 'Z';
+    while (n < 20)
+        name[n++] = 'Z';
     name[20] = 0;
     cc_msg_t *r = CC_OK(s_register(c, invite, name, "correct horse battery"));
     s_assert_user(r, "user.", name, "STANDARD");
@@ -154,7 +161,8 @@ static void test_password_rules(void **state)
     cc_destroy(&c);
 
     c = CC_CONNECT();
-    cc_msg_t *r = CC_OK(cc_call(c, "auth.login", NULL, "{username: '%s', password: '12345678'}", name));
+    cc_msg_t *r =
+        CC_OK(cc_call(c, "auth.login", NULL, "{username: '%s', password: '12345678'}", name));
     s_assert_user(r, "user.", name, "STANDARD");
     cc_destroy(&c);
 }
@@ -175,12 +183,13 @@ static void test_login(void **state)
                                        ghost, "wrong password!"),
                                "BAD_CREDENTIALS");
     /* An unknown user and a wrong password look the same. */
-    CC_CHECK(cc_errmsg(wrong) && cc_errmsg(unknown) && !strcmp(cc_errmsg(wrong), cc_errmsg(unknown)),
+    CC_CHECK(cc_errmsg(wrong) && cc_errmsg(unknown) &&
+                 !strcmp(cc_errmsg(wrong), cc_errmsg(unknown)),
              "messages differ: %s vs %s", cc_describe(wrong), cc_describe(unknown));
     CC_ERR(cc_call(c, "profile.get", NULL, NULL), "UNAUTHENTICATED");
 
-    cc_msg_t *r = CC_OK(cc_call(c, "auth.login", NULL, "{username: '%s', password: '%s'}",
-                                u.username, u.password));
+    cc_msg_t *r = CC_OK(
+        cc_call(c, "auth.login", NULL, "{username: '%s', password: '%s'}", u.username, u.password));
     s_assert_user(r, "user.", u.username, "STANDARD");
     s_assert_tokens(r);
     CC_EQ(cc_int(r, "user.id"), u.id);
@@ -221,8 +230,8 @@ static void test_access_token(void **state)
     mid = (size_t)(dot1 - u.access_token) + (size_t)(dot2 - dot1) / 2;
     payload[mid] = payload[mid] == 'A' ? 'B' : 'A';
     /* alg none: {"alg":"none","typ":"JWT"} with the real payload and no signature */
-    snprintf(none, sizeof none, "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0%.*s.",
-             (int)(dot2 - dot1), dot1);
+    snprintf(none, sizeof none, "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0%.*s.", (int)(dot2 - dot1),
+             dot1);
     /* no signature at all */
     snprintf(trunc, sizeof trunc, "%.*s", (int)(dot2 - u.access_token), u.access_token);
     forged[0] = "garbage";
@@ -238,7 +247,8 @@ static void test_access_token(void **state)
         CC_ERR(cc_call(c, "profile.get", NULL, NULL), "UNAUTHENTICATED");
     }
     /* The refresh token is not an access token. */
-    CC_ERR(cc_call(c, "auth.token", NULL, "{access_token: '%s'}", u.refresh_token), "UNAUTHENTICATED");
+    CC_ERR(cc_call(c, "auth.token", NULL, "{access_token: '%s'}", u.refresh_token),
+           "UNAUTHENTICATED");
     CC_ERR(cc_call(c, "wallet.balance", NULL, NULL), "UNAUTHENTICATED");
     cc_destroy(&c);
 }
@@ -281,8 +291,8 @@ static void test_refresh_rotation_and_reuse(void **state)
 
     /* Another login is another family: it still works. */
     c = CC_CONNECT();
-    r = CC_OK(cc_call(c, "auth.login", NULL, "{username: '%s', password: '%s'}", u.username,
-                      u.password));
+    r = CC_OK(
+        cc_call(c, "auth.login", NULL, "{username: '%s', password: '%s'}", u.username, u.password));
     char f2[512];
     CC_CHECK(cc_obj_str(cc_get(r, "refresh_token"), f2, sizeof f2), "%s", cc_describe(r));
     CC_OK(cc_call(c, "auth.refresh", NULL, "{refresh_token: '%s'}", f2));
@@ -301,14 +311,14 @@ static void test_logout(void **state)
     CC_ERR(cc_call(c, "auth.refresh", NULL, "{refresh_token: '%s'}", u.refresh_token),
            "UNAUTHENTICATED");
     /* The password still works: logout ends a session, not the account. */
-    CC_OK(cc_call(c, "auth.login", NULL, "{username: '%s', password: '%s'}", u.username,
-                  u.password));
+    CC_OK(
+        cc_call(c, "auth.login", NULL, "{username: '%s', password: '%s'}", u.username, u.password));
     cc_destroy(&c);
 
     /* A family rotated once before the logout is revoked as a whole too. */
     c = CC_CONNECT();
-    r = CC_OK(cc_call(c, "auth.login", NULL, "{username: '%s', password: '%s'}", u.username,
-                      u.password));
+    r = CC_OK(
+        cc_call(c, "auth.login", NULL, "{username: '%s', password: '%s'}", u.username, u.password));
     char f1[512];
     CC_CHECK(cc_obj_str(cc_get(r, "refresh_token"), f1, sizeof f1), "%s", cc_describe(r));
     r = CC_OK(cc_call(c, "auth.refresh", NULL, "{refresh_token: '%s'}", f1));

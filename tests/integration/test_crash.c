@@ -10,10 +10,10 @@
 
 #include "cc_test.h"
 
-#define WELCOME 10000
-#define SPINS 200
+#define WELCOME     10000
+#define SPINS       200
 #define MAX_WORKERS 16
-#define KILLS 4
+#define KILLS       4
 static const int KILL_AT[KILLS] = {40, 80, 120, 160};
 
 typedef struct {
@@ -74,8 +74,8 @@ static void test_wallet_killed_mid_run(void **state)
         snprintf(idem, sizeof idem, "crash-%d", i);
         int64_t deadline = cc_mono_ms() + 60000;
         for (int attempt = 0;; attempt++) {
-            CC_CHECK(cc_mono_ms() < deadline, "spin %d got no ok result in 60 s (%d attempts)",
-                     i, attempt);
+            CC_CHECK(cc_mono_ms() < deadline, "spin %d got no ok result in 60 s (%d attempts)", i,
+                     attempt);
             if (!c) {
                 c = cc_connect_as(&u);
                 if (!c) {
@@ -133,8 +133,9 @@ static void test_wallet_killed_mid_run(void **state)
     }
     s_wait_back(killed, nkilled);
     print_message("crash: %d spins in %lld ms, %d kills, %d UNAVAILABLE, %d lost replies, "
-                  "%lld us per undisturbed spin\n", SPINS, (long long)(cc_mono_ms() - t0), kills,
-                  unavailable, lost, (long long)(lat_n ? lat_sum / lat_n : 0));
+                  "%lld us per undisturbed spin\n",
+                  SPINS, (long long)(cc_mono_ms() - t0), kills, unavailable, lost,
+                  (long long)(lat_n ? lat_sum / lat_n : 0));
 
     /* Every spin once, in order, each balance following from the one before. */
     int64_t coins = WELCOME, wins = 0;
@@ -152,7 +153,8 @@ static void test_wallet_killed_mid_run(void **state)
     CC_EQ(cc_int(CC_OK(cc_call(c, "fair.seeds", NULL, NULL)), "nonce"), SPINS);
     int64_t rounds;
     CC_CHECK(cc_pg_i64(&rounds, "SELECT count(*) FROM rounds WHERE user_id = %lld",
-                       (long long)u.id) == 0, "%s", cc_last_error());
+                       (long long)u.id) == 0,
+             "%s", cc_last_error());
     CC_EQ(rounds, SPINS);
     CC_LEDGER_OK(u.id);
 
@@ -170,7 +172,8 @@ static void test_wallet_killed_mid_run(void **state)
                  "spin %d asked again after the crash gives other data: %s", i, cc_describe(m));
     }
     CC_EQ(CC_COINS(c), final);
-    for (int i = 0; i < SPINS; i++) free(res[i].data);
+    for (int i = 0; i < SPINS; i++)
+        free(res[i].data);
     cc_destroy(&c);
 }
 

@@ -11,13 +11,13 @@
 
 #include "cc_test.h"
 
-#define WELCOME 10000
-#define REELS 5
-#define ROWS 3
+#define WELCOME   10000
+#define REELS     5
+#define ROWS      3
 #define MAX_STRIP 512
 #define MAX_LINES 100
-#define MAX_PAYS 256
-#define SYM_LEN 32
+#define MAX_PAYS  256
+#define SYM_LEN   32
 
 typedef struct {
     int len[REELS];
@@ -70,8 +70,8 @@ static slot_info_t *s_info(cc_t *c)
         }
     }
     si->npays = cc_len(r, "paytable");
-    CC_CHECK(cc_is_array(r, "paytable") && si->npays >= 1 && si->npays <= MAX_PAYS,
-             "paytable: %s", cc_describe(r));
+    CC_CHECK(cc_is_array(r, "paytable") && si->npays >= 1 && si->npays <= MAX_PAYS, "paytable: %s",
+             cc_describe(r));
     for (int k = 0; k < si->npays; k++) {
         snprintf(p, sizeof p, "paytable[%d].symbol", k);
         CC_CHECK(cc_obj_str(cc_get(r, p), si->pay[k].sym, SYM_LEN), "%s: %s", p, cc_describe(r));
@@ -117,7 +117,8 @@ static int64_t s_bet(const slot_info_t *si, int64_t want)
 static void s_line_run(const char *syms[REELS], const char **sym, int *count)
 {
     int k = 0;
-    while (k < REELS && !strcmp(syms[k], "WILD")) k++;
+    while (k < REELS && !strcmp(syms[k], "WILD"))
+        k++;
     if (k == REELS) {
         *sym = "WILD";
         *count = REELS;
@@ -125,7 +126,8 @@ static void s_line_run(const char *syms[REELS], const char **sym, int *count)
     }
     *sym = syms[k];
     int n = 0;
-    while (n < REELS && (!strcmp(syms[n], *sym) || !strcmp(syms[n], "WILD"))) n++;
+    while (n < REELS && (!strcmp(syms[n], *sym) || !strcmp(syms[n], "WILD")))
+        n++;
     *count = n;
 }
 
@@ -160,7 +162,8 @@ static double s_exact_rtp(const slot_info_t *si)
     for (int i = 0; i < REELS; i++) {
         for (int j = 0; j < si->len[i]; j++) {
             int s = 0;
-            while (s < nsyms && strcmp(syms[s], si->strip[i][j]) != 0) s++;
+            while (s < nsyms && strcmp(syms[s], si->strip[i][j]) != 0)
+                s++;
             if (s == nsyms) {
                 CC_CHECK(nsyms < 64, "more than 64 symbols");
                 snprintf(syms[nsyms++], SYM_LEN, "%s", si->strip[i][j]);
@@ -187,7 +190,8 @@ static double s_exact_rtp(const slot_info_t *si)
         s_line_run(line, &sym, &count);
         rtp += p * s_mult(si, sym, count);
         int i = REELS - 1;
-        while (i >= 0 && ++idx[i] == non[i]) idx[i--] = 0;
+        while (i >= 0 && ++idx[i] == non[i])
+            idx[i--] = 0;
         if (i < 0) break;
     }
     return (double)rtp;
@@ -221,7 +225,8 @@ static void s_verify_round(const slot_info_t *si, cc_msg_t *spin, const char *se
     bool matched[MAX_LINES] = {false};
     for (int l = 0; l < si->nlines; l++) {
         const char *syms[REELS];
-        for (int i = 0; i < REELS; i++) syms[i] = grid[i][si->lines[l][i]];
+        for (int i = 0; i < REELS; i++)
+            syms[i] = grid[i][si->lines[l][i]];
         const char *sym;
         int count;
         s_line_run(syms, &sym, &count);
@@ -299,8 +304,10 @@ static void test_slot_info(void **state)
         cc_t *c = CC_NEW_USER(ranks[k], &u);
         slot_info_t *si = s_info(c);
         double exact = s_exact_rtp(si);
-        CC_CHECK(fabs(exact - si->rtp) < 1e-6, "slot.info rtp %.9f, the reels and paytable give "
-                                               "%.9f", si->rtp, exact);
+        CC_CHECK(fabs(exact - si->rtp) < 1e-6,
+                 "slot.info rtp %.9f, the reels and paytable give "
+                 "%.9f",
+                 si->rtp, exact);
         free(si);
         cc_destroy(&c);
     }
@@ -325,17 +332,18 @@ static void test_fair_seeds_new_user(void **state)
 static void s_rotate(cc_t *c, const char *old_hash, const char *new_client_seed, char seed[65],
                      char new_hash[65])
 {
-    cc_msg_t *r = new_client_seed
-                      ? CC_OK(cc_call(c, "fair.rotate", NULL, "{client_seed: '%s'}", new_client_seed))
-                      : CC_OK(cc_call(c, "fair.rotate", NULL, NULL));
+    cc_msg_t *r =
+        new_client_seed
+            ? CC_OK(cc_call(c, "fair.rotate", NULL, "{client_seed: '%s'}", new_client_seed))
+            : CC_OK(cc_call(c, "fair.rotate", NULL, NULL));
     CC_CHECK(cc_obj_str(cc_get(r, "revealed_server_seed"), seed, 65) && s_is_hex64(seed),
              "revealed_server_seed: %s", cc_describe(r));
     char h[65];
     cc_sha256_hex(seed, h);
     CC_CHECK(!strcmp(h, old_hash), "SHA-256 of the revealed seed is %s, the shown hash was %s", h,
              old_hash);
-    CC_CHECK(cc_obj_str(cc_get(r, "server_seed_hash"), new_hash, 65) && s_is_hex64(new_hash),
-             "%s", cc_describe(r));
+    CC_CHECK(cc_obj_str(cc_get(r, "server_seed_hash"), new_hash, 65) && s_is_hex64(new_hash), "%s",
+             cc_describe(r));
     CC_CHECK(strcmp(new_hash, old_hash) != 0, "the new hash equals the old one");
     CC_EQ(cc_int(r, "nonce"), 0);
     const char *cs = cc_str(r, "client_seed");
@@ -389,15 +397,16 @@ static void test_spin_and_verify(void **state)
     /* Reveal, then re-compute every round. */
     char seed[65], hash2[65];
     s_rotate(c, hash, NULL, seed, hash2);
-    for (int i = 0; i < N; i++) s_verify_round(si, spins[i], seed, bet);
+    for (int i = 0; i < N; i++)
+        s_verify_round(si, spins[i], seed, bet);
 
     /* A chosen client seed is used from the next round, at nonce 0. */
     const char *mine = "my_seed-1.x";
     char hash3[65];
     s_rotate(c, hash2, mine, seed, hash3);
     int64_t bet2 = s_bet(si, bet * 3);
-    cc_msg_t *r = CC_OK(cc_call_retry(c, "slot.spin", "verify-own-seed", "{bet: %lld}",
-                                      (long long)bet2));
+    cc_msg_t *r =
+        CC_OK(cc_call_retry(c, "slot.spin", "verify-own-seed", "{bet: %lld}", (long long)bet2));
     s_check_spin(r, bet2, coins, 0, hash3);
     CC_STREQ(cc_str(r, "proof.client_seed"), mine);
     char hash4[65];
@@ -417,11 +426,11 @@ static void test_bad_bets(void **state)
     int64_t L = si->nlines;
     int64_t bets[8];
     int n = 0;
-    if (L > 1) bets[n++] = si->lo + 1;           /* not a multiple of the paylines */
+    if (L > 1) bets[n++] = si->lo + 1; /* not a multiple of the paylines */
     bets[n++] = 0;
     bets[n++] = -L;
-    if (si->lo - L > 0) bets[n++] = si->lo - L;   /* under the rank's minimum */
-    bets[n++] = si->hi + L;                       /* over the rank's maximum */
+    if (si->lo - L > 0) bets[n++] = si->lo - L; /* under the rank's minimum */
+    bets[n++] = si->hi + L;                     /* over the rank's maximum */
     bets[n++] = si->hi * 1000;
     for (int i = 0; i < n; i++) {
         char idem[32];
@@ -477,7 +486,8 @@ static void test_insufficient_funds(void **state)
     CC_EQ(cc_int(CC_OK(cc_call(c, "fair.seeds", NULL, NULL)), "nonce"), nonce);
     int64_t rounds;
     CC_CHECK(cc_pg_i64(&rounds, "SELECT count(*) FROM rounds WHERE user_id = %lld",
-                       (long long)u.id) == 0, "%s", cc_last_error());
+                       (long long)u.id) == 0,
+             "%s", cc_last_error());
     CC_EQ(rounds, nonce);
     CC_LEDGER_OK(u.id);
     free(si);
@@ -564,7 +574,8 @@ static void test_idempotent_retry(void **state)
     CC_OK(cc_call(c2, "wallet.daily_bonus", "bonus-key", NULL));
     int64_t rounds;
     CC_CHECK(cc_pg_i64(&rounds, "SELECT count(*) FROM rounds WHERE user_id = %lld",
-                       (long long)u.id) == 0, "%s", cc_last_error());
+                       (long long)u.id) == 0,
+             "%s", cc_last_error());
     CC_EQ(rounds, 1);
     CC_LEDGER_OK(u.id);
     free(si);
@@ -632,8 +643,10 @@ static void test_concurrent_spins(void **state)
         w[t].bet = bet;
         w[t].start = &start;
     }
-    for (int t = 0; t < THREADS; t++) pthread_create(&th[t], NULL, s_spinner, &w[t]);
-    for (int t = 0; t < THREADS; t++) pthread_join(th[t], NULL);
+    for (int t = 0; t < THREADS; t++)
+        pthread_create(&th[t], NULL, s_spinner, &w[t]);
+    for (int t = 0; t < THREADS; t++)
+        pthread_join(th[t], NULL);
     pthread_barrier_destroy(&start);
 
     /* (nonce, win, coins) of every ok spin. */
@@ -643,8 +656,8 @@ static void test_concurrent_spins(void **state)
     for (int t = 0; t < THREADS; t++) {
         for (int i = 0; i < SPINS; i++) {
             if (!w[t].res[i].ok) {
-                CC_CHECK(!strcmp(w[t].res[i].err, "INSUFFICIENT_FUNDS"),
-                         "thread %d spin %d: %s", t, i, w[t].res[i].err);
+                CC_CHECK(!strcmp(w[t].res[i].err, "INSUFFICIENT_FUNDS"), "thread %d spin %d: %s", t,
+                         i, w[t].res[i].err);
                 refused++;
                 continue;
             }
@@ -673,25 +686,23 @@ static void test_concurrent_spins(void **state)
     CC_EQ(cc_int(CC_OK(cc_call(c0, "fair.seeds", NULL, NULL)), "nonce"), n);
     int64_t rounds;
     CC_CHECK(cc_pg_i64(&rounds, "SELECT count(*) FROM rounds WHERE user_id = %lld",
-                       (long long)u.id) == 0, "%s", cc_last_error());
+                       (long long)u.id) == 0,
+             "%s", cc_last_error());
     CC_EQ(rounds, n);
     CC_LEDGER_OK(u.id);
     print_message("concurrent spins: %d ok, %d INSUFFICIENT_FUNDS, bet %lld, final %lld\n", n,
-                  refused, (long long)bet, (long long)final);
-    for (int t = 0; t < THREADS; t++) cc_destroy(&w[t].c);
+                  refused, (long long)bet, (long long) final);
+    for (int t = 0; t < THREADS; t++)
+        cc_destroy(&w[t].c);
     free(si);
     cc_destroy(&c0);
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_slot_info),
-    cmocka_unit_test(test_fair_seeds_new_user),
-    cmocka_unit_test(test_spin_and_verify),
-    cmocka_unit_test(test_bad_bets),
-    cmocka_unit_test(test_insufficient_funds),
-    cmocka_unit_test(test_balance_push),
-    cmocka_unit_test(test_idempotent_retry),
-    cmocka_unit_test(test_concurrent_spins),
+    cmocka_unit_test(test_slot_info),          cmocka_unit_test(test_fair_seeds_new_user),
+    cmocka_unit_test(test_spin_and_verify),    cmocka_unit_test(test_bad_bets),
+    cmocka_unit_test(test_insufficient_funds), cmocka_unit_test(test_balance_push),
+    cmocka_unit_test(test_idempotent_retry),   cmocka_unit_test(test_concurrent_spins),
 };
 
 CC_MAIN(tests)

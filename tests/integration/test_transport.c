@@ -18,8 +18,7 @@ static void s_assert_bad_request_rid0(cc_t *c, const char *what)
 {
     cc_msg_t *r = cc_wait_reply(c, 0, CC_TIMEOUT_MS);
     CC_CHECK(r != NULL, "%s: no reply with rid 0 (%s)", what, cc_last_error());
-    CC_CHECK(!cc_ok(r) && !strcmp(cc_err(r), "BAD_REQUEST"), "%s: got %s", what,
-             cc_describe(r));
+    CC_CHECK(!cc_ok(r) && !strcmp(cc_err(r), "BAD_REQUEST"), "%s: got %s", what, cc_describe(r));
     CC_CHECK(cc_errmsg(r) != NULL, "%s: error without a message: %s", what, cc_describe(r));
 }
 
@@ -39,8 +38,7 @@ static void test_subprotocol_and_ping(void **state)
 
     const char *nested = "{a: [1, 'two', {three: 3}], b: true, c: null, d: -7, e: {}}";
     r = CC_OK(cc_call(c, "sys.ping", NULL, "{echo: %s}", nested));
-    CC_CHECK(cc_obj_equal_json(cc_get(r, "echo"), nested), "echo differs: %s",
-             cc_describe(r));
+    CC_CHECK(cc_obj_equal_json(cc_get(r, "echo"), nested), "echo differs: %s", cc_describe(r));
 
     r = CC_OK(cc_call(c, "sys.ping", NULL, "{echo: 12345678901}"));
     CC_EQ(cc_int(r, "echo"), 12345678901LL);
@@ -61,7 +59,8 @@ static void test_large_legal_frame(void **state)
     /* 40 KB is under the 64 KiB limit: it must pass both ways. */
     size_t n = 40000;
     char *big = malloc(n + 1);
-    for (size_t i = 0; i < n; i++) big[i] = (char)('a' + i % 26);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (char)('a' + i % 26);
     big[n] = 0;
     cc_t *c = CC_CONNECT();
     cc_msg_t *r = CC_OK(cc_call(c, "sys.ping", NULL, "{echo: '%s'}", big));

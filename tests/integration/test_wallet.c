@@ -66,8 +66,8 @@ static void s_check_paging(cc_t *c, cc_msg_t *all, int limit)
     }
     CC_EQ(seen, n);
     /* Before the oldest entry there is nothing. */
-    cc_msg_t *r = CC_OK(cc_call(c, "wallet.history", NULL, "{limit: %d, before: %lld}", limit,
-                                (long long)before));
+    cc_msg_t *r = CC_OK(
+        cc_call(c, "wallet.history", NULL, "{limit: %d, before: %lld}", limit, (long long)before));
     CC_EQ(cc_len(r, "entries"), 0);
 }
 
@@ -87,8 +87,9 @@ static void test_history_paging(void **state)
     cc_msg_t *all = CC_OK(cc_call(c, "wallet.history", NULL, "{limit: 100}"));
     int n = cc_len(all, "entries");
     int64_t in_db;
-    CC_CHECK(cc_pg_i64(&in_db, "SELECT count(*) FROM ledger WHERE user_id = %lld",
-                       (long long)u.id) == 0, "%s", cc_last_error());
+    CC_CHECK(
+        cc_pg_i64(&in_db, "SELECT count(*) FROM ledger WHERE user_id = %lld", (long long)u.id) == 0,
+        "%s", cc_last_error());
     CC_EQ(n, in_db); /* every entry of the user, fewer than 100 */
     CC_CHECK(n >= 3, "welcome + bonus + 6 rounds, yet only %d entries", n);
 
@@ -112,8 +113,10 @@ static void test_history_paging(void **state)
         CC_CHECK(delta != CC_NO_INT && after != CC_NO_INT && after >= 0, "entry %d: %s", i,
                  cc_describe(all));
         if (strcmp(cur, "coins") != 0) continue;
-        if (last_coins < 0) CC_EQ(after, coins); /* the newest is the balance */
-        else CC_EQ(after, next_coins);
+        if (last_coins < 0)
+            CC_EQ(after, coins); /* the newest is the balance */
+        else
+            CC_EQ(after, next_coins);
         next_coins = after - delta; /* what the older entry must show */
         last_coins = i;
     }
@@ -127,7 +130,8 @@ static void test_history_paging(void **state)
     const char *bad[] = {"{limit: 0}", "{limit: 101}", "{limit: -1}", "{limit: 'ten'}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cc_msg_t *r = cc_call(c, "wallet.history", NULL, "%s", bad[i]);
-        CC_CHECK(r && !cc_ok(r) && (!strcmp(cc_err(r), "BAD_REQUEST") || !strcmp(cc_err(r), "LIMIT")),
+        CC_CHECK(r && !cc_ok(r) &&
+                     (!strcmp(cc_err(r), "BAD_REQUEST") || !strcmp(cc_err(r), "LIMIT")),
                  "%s: %s", bad[i], cc_describe(r));
     }
     CC_LEDGER_OK(u.id);
@@ -206,7 +210,8 @@ static void test_daily_bonus_idempotent(void **state)
 
     int64_t entries;
     CC_CHECK(cc_pg_i64(&entries, "SELECT count(*) FROM ledger WHERE user_id = %lld",
-                       (long long)u.id) == 0, "%s", cc_last_error());
+                       (long long)u.id) == 0,
+             "%s", cc_last_error());
     cc_msg_t *h = CC_OK(cc_call(c, "wallet.history", NULL, "{limit: 100}"));
     CC_EQ(cc_len(h, "entries"), entries);
     CC_LEDGER_OK(u.id);
@@ -229,10 +234,8 @@ static void test_ledger_invariant(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_welcome_grant),
-    cmocka_unit_test(test_history_paging),
-    cmocka_unit_test(test_daily_bonus),
-    cmocka_unit_test(test_daily_bonus_idempotent),
+    cmocka_unit_test(test_welcome_grant),    cmocka_unit_test(test_history_paging),
+    cmocka_unit_test(test_daily_bonus),      cmocka_unit_test(test_daily_bonus_idempotent),
     cmocka_unit_test(test_ledger_invariant),
 };
 

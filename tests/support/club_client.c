@@ -4,6 +4,8 @@
 #endif
 #include "club_client.h"
 
+#include "util.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -40,25 +42,20 @@ const char *cc_last_error(void)
     return s_error;
 }
 
+/* The test clock is the server library's clock, so both read time the same way. */
 int64_t cc_now_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return club_now_ms();
 }
 
 int64_t cc_mono_ms(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return club_mono_ms();
 }
 
 int64_t cc_mono_us(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    return club_mono_ns() / 1000;
 }
 
 void cc_sleep_ms(int ms)
@@ -129,7 +126,8 @@ static int s_js_fail(s_js_t *js, const char *what)
 
 static void s_js_ws(s_js_t *js)
 {
-    while (*js->p == ' ' || *js->p == '\t' || *js->p == '\n' || *js->p == '\r') js->p++;
+    while (*js->p == ' ' || *js->p == '\t' || *js->p == '\n' || *js->p == '\r')
+        js->p++;
 }
 
 static int s_hexval(char c)
@@ -180,12 +178,27 @@ static int s_js_string(s_js_t *js)
         }
         char e = *js->p++;
         switch (e) {
-        case '"': case '\'': case '\\': case '/': buf[n++] = e; break;
-        case 'n': buf[n++] = '\n'; break;
-        case 't': buf[n++] = '\t'; break;
-        case 'r': buf[n++] = '\r'; break;
-        case 'b': buf[n++] = '\b'; break;
-        case 'f': buf[n++] = '\f'; break;
+        case '"':
+        case '\'':
+        case '\\':
+        case '/':
+            buf[n++] = e;
+            break;
+        case 'n':
+            buf[n++] = '\n';
+            break;
+        case 't':
+            buf[n++] = '\t';
+            break;
+        case 'r':
+            buf[n++] = '\r';
+            break;
+        case 'b':
+            buf[n++] = '\b';
+            break;
+        case 'f':
+            buf[n++] = '\f';
+            break;
         case 'x': {
             int h = s_hexval(js->p[0]), l = h < 0 ? -1 : s_hexval(js->p[1]);
             if (l < 0) {
@@ -240,7 +253,8 @@ static int s_js_items(s_js_t *js, char close, bool is_map, uint32_t *count)
                 if (s_js_string(js) < 0) return -1;
             } else if (isalpha((unsigned char)*js->p) || *js->p == '_') {
                 const char *k = js->p;
-                while (isalnum((unsigned char)*js->p) || *js->p == '_') js->p++;
+                while (isalnum((unsigned char)*js->p) || *js->p == '_')
+                    js->p++;
                 if (js->pk) {
                     msgpack_pack_str(js->pk, (size_t)(js->p - k));
                     msgpack_pack_str_body(js->pk, k, (size_t)(js->p - k));
@@ -278,8 +292,10 @@ static int s_js_container(s_js_t *js)
         int r = s_js_items(js, close, is_map, &count);
         js->pk = pk;
         if (r < 0) return -1;
-        if (is_map) msgpack_pack_map(pk, count);
-        else msgpack_pack_array(pk, count);
+        if (is_map)
+            msgpack_pack_map(pk, count);
+        else
+            msgpack_pack_array(pk, count);
         js->p = body;
     }
     if (s_js_items(js, close, is_map, &count) < 0) return -1;
@@ -298,7 +314,8 @@ static int s_js_value(s_js_t *js)
         char *end;
         bool is_float = false;
         const char *q = s + (c == '-');
-        while (isdigit((unsigned char)*q)) q++;
+        while (isdigit((unsigned char)*q))
+            q++;
         if (*q == '.' || *q == 'e' || *q == 'E') is_float = true;
         if (is_float) {
             double d = strtod(s, &end);
@@ -352,10 +369,10 @@ struct cc_msg {
     uint8_t *raw;
     size_t len;
     msgpack_unpacked up;
-    bool decoded;  /* raw is one msgpack map */
+    bool decoded; /* raw is one msgpack map */
     bool has_rid;
     uint32_t rid;
-    char *ev;      /* zone copy, or NULL */
+    char *ev;                  /* zone copy, or NULL */
     size_t data_off, data_len; /* data_len 0 = no data */
 };
 
@@ -368,43 +385,99 @@ static size_t s_mp_size(const uint8_t *buf, size_t len, size_t off, int depth)
     uint64_t n = 0, items = 0;
     int lenbytes = 0;
     if (t <= 0x7f || t >= 0xe0 || t == 0xc0 || t == 0xc2 || t == 0xc3) return 1;
-    if (t >= 0x80 && t <= 0x8f) items = (uint64_t)(t & 0x0f) * 2;
-    else if (t >= 0x90 && t <= 0x9f) items = t & 0x0f;
-    else if (t >= 0xa0 && t <= 0xbf) n = t & 0x1f;
+    if (t >= 0x80 && t <= 0x8f)
+        items = (uint64_t)(t & 0x0f) * 2;
+    else if (t >= 0x90 && t <= 0x9f)
+        items = t & 0x0f;
+    else if (t >= 0xa0 && t <= 0xbf)
+        n = t & 0x1f;
     else {
         switch (t) {
-        case 0xcc: case 0xd0: n = 1; break;
-        case 0xcd: case 0xd1: n = 2; break;
-        case 0xce: case 0xd2: case 0xca: n = 4; break;
-        case 0xcf: case 0xd3: case 0xcb: n = 8; break;
-        case 0xd4: n = 2; break;
-        case 0xd5: n = 3; break;
-        case 0xd6: n = 5; break;
-        case 0xd7: n = 9; break;
-        case 0xd8: n = 17; break;
-        case 0xc4: case 0xd9: lenbytes = 1; break;
-        case 0xc5: case 0xda: lenbytes = 2; break;
-        case 0xc6: case 0xdb: lenbytes = 4; break;
-        case 0xc7: lenbytes = -1; break;
-        case 0xc8: lenbytes = -2; break;
-        case 0xc9: lenbytes = -4; break;
-        case 0xdc: lenbytes = 2 + 100; break;
-        case 0xdd: lenbytes = 4 + 100; break;
-        case 0xde: lenbytes = 2 + 200; break;
-        case 0xdf: lenbytes = 4 + 200; break;
-        default: return 0;
+        case 0xcc:
+        case 0xd0:
+            n = 1;
+            break;
+        case 0xcd:
+        case 0xd1:
+            n = 2;
+            break;
+        case 0xce:
+        case 0xd2:
+        case 0xca:
+            n = 4;
+            break;
+        case 0xcf:
+        case 0xd3:
+        case 0xcb:
+            n = 8;
+            break;
+        case 0xd4:
+            n = 2;
+            break;
+        case 0xd5:
+            n = 3;
+            break;
+        case 0xd6:
+            n = 5;
+            break;
+        case 0xd7:
+            n = 9;
+            break;
+        case 0xd8:
+            n = 17;
+            break;
+        case 0xc4:
+        case 0xd9:
+            lenbytes = 1;
+            break;
+        case 0xc5:
+        case 0xda:
+            lenbytes = 2;
+            break;
+        case 0xc6:
+        case 0xdb:
+            lenbytes = 4;
+            break;
+        case 0xc7:
+            lenbytes = -1;
+            break;
+        case 0xc8:
+            lenbytes = -2;
+            break;
+        case 0xc9:
+            lenbytes = -4;
+            break;
+        case 0xdc:
+            lenbytes = 2 + 100;
+            break;
+        case 0xdd:
+            lenbytes = 4 + 100;
+            break;
+        case 0xde:
+            lenbytes = 2 + 200;
+            break;
+        case 0xdf:
+            lenbytes = 4 + 200;
+            break;
+        default:
+            return 0;
         }
     }
     if (lenbytes) {
         int lb = lenbytes < 0 ? -lenbytes : lenbytes % 100;
         if (p + (size_t)lb > len) return 0;
         uint64_t v = 0;
-        for (int i = 0; i < lb; i++) v = (v << 8) | buf[p + (size_t)i];
+        for (int i = 0; i < lb; i++)
+            v = (v << 8) | buf[p + (size_t)i];
         p += (size_t)lb;
-        if (lenbytes < 0) n = v + 1; /* ext: type byte + data */
-        else if (lenbytes > 200) items = v * 2;
-        else if (lenbytes > 100) items = v;
-        else n = v;
+        if (lenbytes < 0)
+            n = v + 1; /* ext: type byte + data */
+        else if (lenbytes > 200)
+            items = v * 2;
+        else if (lenbytes > 100)
+            items = v;
+        else
+            n = v;
     }
     if (items) {
         for (uint64_t i = 0; i < items; i++) {
@@ -456,8 +529,8 @@ static cc_msg_t *s_msg_new(const uint8_t *buf, size_t len)
         pairs = (uint64_t)m->raw[1] << 8 | m->raw[2];
         p = 3;
     } else if (t == 0xdf && len >= 5) {
-        pairs = (uint64_t)m->raw[1] << 24 | (uint64_t)m->raw[2] << 16 |
-                (uint64_t)m->raw[3] << 8 | m->raw[4];
+        pairs = (uint64_t)m->raw[1] << 24 | (uint64_t)m->raw[2] << 16 | (uint64_t)m->raw[3] << 8 |
+                m->raw[4];
         p = 5;
     }
     for (uint64_t i = 0; i < pairs; i++) {
@@ -816,8 +889,7 @@ int cc_send_raw(cc_t *self, const void *buf, size_t len)
     return 0;
 }
 
-uint32_t cc_vsend(cc_t *self, const char *op, const char *idem, const char *args_fmt,
-                  va_list ap)
+uint32_t cc_vsend(cc_t *self, const char *op, const char *idem, const char *args_fmt, va_list ap)
 {
     char *args = NULL;
     if (args_fmt && vasprintf(&args, args_fmt, ap) < 0) abort();
@@ -919,8 +991,7 @@ static int s_pump(cc_t *self, int timeout_ms)
     int op;
     if (wsc_recv(self->ws, timeout_ms, &buf, &len, &op) < 0) {
         if (wsc_is_closed(self->ws)) {
-            s_err("connection closed (code %d): %s", wsc_close_code(self->ws),
-                  wsc_last_error());
+            s_err("connection closed (code %d): %s", wsc_close_code(self->ws), wsc_last_error());
             return -1;
         }
         s_err("timed out after %d ms", timeout_ms);
@@ -928,8 +999,10 @@ static int s_pump(cc_t *self, int timeout_ms)
     }
     cc_msg_t *m = s_msg_new(buf, len);
     if (op != WSC_OP_BINARY || !m->decoded) self->bad_frames++;
-    if (self->inbox_tail) self->inbox_tail->next = m;
-    else self->inbox = m;
+    if (self->inbox_tail)
+        self->inbox_tail->next = m;
+    else
+        self->inbox = m;
     self->inbox_tail = m;
     return 1;
 }
@@ -941,8 +1014,10 @@ static cc_msg_t *s_take(cc_t *self, s_match_fn match, const void *arg)
     cc_msg_t *prev = NULL;
     for (cc_msg_t *m = self->inbox; m; prev = m, m = m->next) {
         if (!match(m, arg)) continue;
-        if (prev) prev->next = m->next;
-        else self->inbox = m->next;
+        if (prev)
+            prev->next = m->next;
+        else
+            self->inbox = m->next;
         if (self->inbox_tail == m) self->inbox_tail = prev;
         m->next = self->kept;
         self->kept = m;
@@ -1029,8 +1104,8 @@ int cc_new_invite(const char *rank, int uses, char *out, size_t cap)
     const cc_env_t *e = cc_env();
     char cmd[2048];
     /* Values come from the harness; quote them for sh anyway. */
-    snprintf(cmd, sizeof cmd, "CLUB_VAR='%s' '%s' invite --rank '%s' --uses %d", e->var,
-             e->club, rank, uses);
+    snprintf(cmd, sizeof cmd, "CLUB_VAR='%s' '%s' invite --rank '%s' --uses %d", e->var, e->club,
+             rank, uses);
     FILE *f = popen(cmd, "r");
     if (!f) {
         s_err("popen(%s): %s", cmd, strerror(errno));
@@ -1039,7 +1114,8 @@ int cc_new_invite(const char *rank, int uses, char *out, size_t cap)
     char line[1024], last[1024] = "";
     while (fgets(line, sizeof line, f)) {
         size_t n = strlen(line);
-        while (n && isspace((unsigned char)line[n - 1])) line[--n] = 0;
+        while (n && isspace((unsigned char)line[n - 1]))
+            line[--n] = 0;
         if (n) snprintf(last, sizeof last, "%s", line);
     }
     int st = pclose(f);
@@ -1087,8 +1163,9 @@ int cc_register(cc_t *c, const char *rank, cc_user_t *u)
     snprintf(u->password, sizeof u->password, "pw_%s_Secret9", u->username);
     const char *invite = cc_invite(rank);
     if (!invite) return -1;
-    cc_msg_t *r = cc_call(c, "auth.register", NULL, "{invite: '%s', username: '%s', password: '%s'}",
-                          invite, u->username, u->password);
+    cc_msg_t *r =
+        cc_call(c, "auth.register", NULL, "{invite: '%s', username: '%s', password: '%s'}", invite,
+                u->username, u->password);
     if (!cc_ok(r)) {
         s_err("auth.register %s (%s) failed: %s", u->username, rank, cc_describe(r));
         fprintf(stderr, "cc: %s\n", s_error);
@@ -1209,21 +1286,26 @@ int cc_ledger_check(int64_t user_id, char *why, size_t cap)
     static const char *cur[] = {"coins", "gems"};
     for (int i = 0; i < 2; i++) {
         int64_t sum, bal, cnt, last = 0;
-        if (cc_pg_i64(&sum, "SELECT coalesce(sum(delta), 0) FROM ledger WHERE user_id = %lld "
-                            "AND currency = '%s'", (long long)user_id, cur[i]) < 0 ||
+        if (cc_pg_i64(&sum,
+                      "SELECT coalesce(sum(delta), 0) FROM ledger WHERE user_id = %lld "
+                      "AND currency = '%s'",
+                      (long long)user_id, cur[i]) < 0 ||
             cc_pg_i64(&bal, "SELECT %s FROM wallets WHERE user_id = %lld", cur[i],
                       (long long)user_id) < 0 ||
-            cc_pg_i64(&cnt, "SELECT count(*) FROM ledger WHERE user_id = %lld AND currency = "
-                            "'%s'", (long long)user_id, cur[i]) < 0 ||
-            (cnt && cc_pg_i64(&last, "SELECT balance_after FROM ledger WHERE user_id = %lld "
-                                     "AND currency = '%s' ORDER BY id DESC LIMIT 1",
+            cc_pg_i64(&cnt,
+                      "SELECT count(*) FROM ledger WHERE user_id = %lld AND currency = "
+                      "'%s'",
+                      (long long)user_id, cur[i]) < 0 ||
+            (cnt && cc_pg_i64(&last,
+                              "SELECT balance_after FROM ledger WHERE user_id = %lld "
+                              "AND currency = '%s' ORDER BY id DESC LIMIT 1",
                               (long long)user_id, cur[i]) < 0)) {
             snprintf(why, cap, "%s", s_error);
             return -1;
         }
         if (sum != bal) {
-            snprintf(why, cap, "user %lld: ledger %s sum %lld != wallet %lld",
-                     (long long)user_id, cur[i], (long long)sum, (long long)bal);
+            snprintf(why, cap, "user %lld: ledger %s sum %lld != wallet %lld", (long long)user_id,
+                     cur[i], (long long)sum, (long long)bal);
             return -1;
         }
         if (cnt && last != bal) {
@@ -1265,8 +1347,8 @@ pid_t cc_wait_new_pid(const char *name, pid_t old_pid, int timeout_ms)
 static void s_fair_block(cc_fair_t *f)
 {
     char msg[300];
-    int n = snprintf(msg, sizeof msg, "%s:%llu:%llu", f->client_seed,
-                     (unsigned long long)f->nonce, (unsigned long long)f->cursor);
+    int n = snprintf(msg, sizeof msg, "%s:%llu:%llu", f->client_seed, (unsigned long long)f->nonce,
+                     (unsigned long long)f->cursor);
     unsigned int outlen = 32;
     HMAC(EVP_sha256(), f->server_seed, (int)strlen(f->server_seed), (const unsigned char *)msg,
          (size_t)n, f->block, &outlen);
@@ -1274,8 +1356,7 @@ static void s_fair_block(cc_fair_t *f)
     f->pos = 0;
 }
 
-void cc_fair_init(cc_fair_t *f, const char *server_seed, const char *client_seed,
-                  uint64_t nonce)
+void cc_fair_init(cc_fair_t *f, const char *server_seed, const char *client_seed, uint64_t nonce)
 {
     memset(f, 0, sizeof *f);
     snprintf(f->server_seed, sizeof f->server_seed, "%s", server_seed);
@@ -1305,5 +1386,6 @@ void cc_sha256_hex(const char *s, char out[65])
 {
     uint8_t d[32];
     SHA256((const unsigned char *)s, strlen(s), d);
-    for (int i = 0; i < 32; i++) snprintf(out + 2 * i, 3, "%02x", d[i]);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", d[i]);
 }

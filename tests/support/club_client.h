@@ -33,7 +33,7 @@
 #include "wsc.h"
 
 #define CC_TIMEOUT_MS 5000
-#define CC_NO_INT INT64_MIN
+#define CC_NO_INT     INT64_MIN
 
 typedef struct cc cc_t;
 typedef struct cc_msg cc_msg_t;
@@ -41,12 +41,12 @@ typedef struct cc_msg cc_msg_t;
 /* ---- environment (set by `./club test`) ---- */
 
 typedef struct {
-    const char *host;  /* CLUB_TEST_HOST */
-    int http_port;     /* CLUB_TEST_HTTP_PORT: the edge's HTTP and WebSocket port */
-    const char *pg;    /* CLUB_TEST_PG: libpq conninfo */
-    const char *run;   /* CLUB_TEST_RUN: folder of <process>.pid files */
-    const char *var;   /* CLUB_TEST_VAR */
-    const char *club;  /* CLUB_TEST_CLUB: the club script */
+    const char *host; /* CLUB_TEST_HOST */
+    int http_port;    /* CLUB_TEST_HTTP_PORT: the edge's HTTP and WebSocket port */
+    const char *pg;   /* CLUB_TEST_PG: libpq conninfo */
+    const char *run;  /* CLUB_TEST_RUN: folder of <process>.pid files */
+    const char *var;  /* CLUB_TEST_VAR */
+    const char *club; /* CLUB_TEST_CLUB: the club script */
 } cc_env_t;
 
 /* Returns 0 when every variable is set; otherwise prints which are missing and how to run
@@ -75,8 +75,7 @@ const char *cc_last_error(void);
  * NULL. Returns the rid used (> 0), or 0 on failure. */
 uint32_t cc_send(cc_t *self, const char *op, const char *idem, const char *args_fmt, ...)
     __attribute__((format(printf, 4, 5)));
-uint32_t cc_vsend(cc_t *self, const char *op, const char *idem, const char *args_fmt,
-                  va_list ap);
+uint32_t cc_vsend(cc_t *self, const char *op, const char *idem, const char *args_fmt, va_list ap);
 /* cc_send, then waits CC_TIMEOUT_MS for the reply. NULL on timeout or close. */
 cc_msg_t *cc_call(cc_t *self, const char *op, const char *idem, const char *args_fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -111,12 +110,12 @@ int cc_close_code(const cc_t *self);
 
 /* ---- messages ---- */
 
-bool cc_is_reply(const cc_msg_t *m);  /* has a rid */
+bool cc_is_reply(const cc_msg_t *m); /* has a rid */
 uint32_t cc_rid(const cc_msg_t *m);
-bool cc_ok(const cc_msg_t *m);          /* a reply with ok == true */
-const char *cc_err(const cc_msg_t *m);  /* error.code; "" when ok; "(no reply)" for NULL */
+bool cc_ok(const cc_msg_t *m);         /* a reply with ok == true */
+const char *cc_err(const cc_msg_t *m); /* error.code; "" when ok; "(no reply)" for NULL */
 const char *cc_errmsg(const cc_msg_t *m);
-const char *cc_ev(const cc_msg_t *m);   /* push name, NULL for a reply */
+const char *cc_ev(const cc_msg_t *m); /* push name, NULL for a reply */
 const msgpack_object *cc_root(const cc_msg_t *m);
 const msgpack_object *cc_data(const cc_msg_t *m);
 /* The exact bytes of `data` as the server sent them (NULL when absent). */
@@ -186,8 +185,7 @@ cc_t *cc_connect_as(const cc_user_t *u);
 
 /* Runs a query returning one row, one column, read as an integer (NULL reads as 0). */
 int cc_pg_i64(int64_t *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int cc_pg_text(char *out, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int cc_pg_text(char *out, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The ledger invariants: every currency and every transaction sums to 0 over all accounts;
  * for user_id (when > 0) each currency's entries sum to the wallet's balance and the newest
  * entry's balance_after equals it. 0 when they hold, else -1 with the reason in why. */
@@ -211,8 +209,7 @@ typedef struct {
     unsigned pos; /* bytes of block used; 32 = need the next block */
 } cc_fair_t;
 
-void cc_fair_init(cc_fair_t *f, const char *server_seed, const char *client_seed,
-                  uint64_t nonce);
+void cc_fair_init(cc_fair_t *f, const char *server_seed, const char *client_seed, uint64_t nonce);
 uint32_t cc_fair_u32(cc_fair_t *f);
 uint32_t cc_fair_uniform(cc_fair_t *f, uint32_t n);
 /* Lowercase hex SHA-256 of a string. */

@@ -20,7 +20,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+#define WS_GUID       "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define MAX_HANDSHAKE 16384
 
 struct wsc {
@@ -84,7 +84,8 @@ static void s_reserve(uint8_t **buf, size_t *cap, size_t need)
 {
     if (*cap >= need) return;
     size_t n = *cap ? *cap : 4096;
-    while (n < need) n *= 2;
+    while (n < need)
+        n *= 2;
     uint8_t *p = realloc(*buf, n);
     if (!p) abort();
     *buf = p;
@@ -141,8 +142,7 @@ static int s_tcp_connect(const char *host, int port, int64_t deadline)
     }
     int fd = -1;
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
-                    ai->ai_protocol);
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0) continue;
         int r = connect(fd, ai->ai_addr, ai->ai_addrlen);
         if (r < 0 && errno == EINPROGRESS) {
@@ -150,8 +150,10 @@ static int s_tcp_connect(const char *host, int port, int64_t deadline)
                 int soerr = 0;
                 socklen_t sl = sizeof soerr;
                 getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
-                if (soerr == 0) r = 0;
-                else errno = soerr;
+                if (soerr == 0)
+                    r = 0;
+                else
+                    errno = soerr;
             } else {
                 errno = ETIMEDOUT;
             }
@@ -219,9 +221,11 @@ static bool s_header(const char *head, const char *name, char *out, size_t cap)
         if (!eol) break;
         if ((size_t)(eol - line) > nl && !strncasecmp(line, name, nl) && line[nl] == ':') {
             const char *v = line + nl + 1;
-            while (v < eol && (*v == ' ' || *v == '\t')) v++;
+            while (v < eol && (*v == ' ' || *v == '\t'))
+                v++;
             const char *e = eol;
-            while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
+            while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+                e--;
             size_t n = (size_t)(e - v);
             if (n >= cap) n = cap - 1;
             memcpy(out, v, n);
@@ -237,11 +241,14 @@ static bool s_contains_token(const char *list, const char *token)
 {
     size_t tl = strlen(token);
     for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',' || *p == '\t') p++;
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
         const char *e = p;
-        while (*e && *e != ',') e++;
+        while (*e && *e != ',')
+            e++;
         const char *t = e;
-        while (t > p && (t[-1] == ' ' || t[-1] == '\t')) t--;
+        while (t > p && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
         if ((size_t)(t - p) == tl && !strncasecmp(p, token, tl)) return true;
         p = e;
     }
@@ -434,7 +441,8 @@ static int s_send_raw(wsc_t *self, int opcode, bool fin, const void *buf, size_t
         *p++ = (uint8_t)len;
     } else {
         *p++ = 0x80 | 127;
-        for (int i = 7; i >= 0; i--) *p++ = (uint8_t)((uint64_t)len >> (8 * i));
+        for (int i = 7; i >= 0; i--)
+            *p++ = (uint8_t)((uint64_t)len >> (8 * i));
     }
     uint8_t mask[4];
     if (RAND_bytes(mask, 4) != 1) {
@@ -444,7 +452,8 @@ static int s_send_raw(wsc_t *self, int opcode, bool fin, const void *buf, size_t
     memcpy(p, mask, 4);
     p += 4;
     const uint8_t *src = buf;
-    for (size_t i = 0; i < len; i++) p[i] = src[i] ^ mask[i & 3];
+    for (size_t i = 0; i < len; i++)
+        p[i] = src[i] ^ mask[i & 3];
     return s_write_all(self->fd, self->sbuf, hdr + len, s_now_ms() + self->send_timeout_ms);
 }
 
@@ -519,7 +528,8 @@ static int s_parse(wsc_t *self, int *opcode, bool *fin, size_t *hdr, uint64_t *p
     } else if (l == 127) {
         if (avail < 10) return 0;
         l = 0;
-        for (int i = 0; i < 8; i++) l = (l << 8) | p[2 + i];
+        for (int i = 0; i < 8; i++)
+            l = (l << 8) | p[2 + i];
         h = 10;
         if (l >> 63) return s_fail(self, 1002, "64-bit length with top bit set");
     }
@@ -556,7 +566,8 @@ bool wsc_has_buffered(const wsc_t *self)
     } else if (l == 127) {
         if (avail < 10) return false;
         l = 0;
-        for (int i = 0; i < 8; i++) l = (l << 8) | p[2 + i];
+        for (int i = 0; i < 8; i++)
+            l = (l << 8) | p[2 + i];
         h = 10;
     }
     return avail - h >= l;
@@ -717,9 +728,8 @@ int wsc_http_get(const char *host, int port, const char *path, int timeout_ms, i
     int fd = s_tcp_connect(host, port, deadline);
     if (fd < 0) return -1;
     char req[1024];
-    int n = snprintf(req, sizeof req,
-                     "GET %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n\r\n", path,
-                     host, port);
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n\r\n",
+                     path, host, port);
     if (n < 0 || (size_t)n >= sizeof req ||
         s_write_all(fd, (const uint8_t *)req, (size_t)n, deadline) < 0) {
         close(fd);
