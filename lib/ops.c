@@ -2,28 +2,7 @@
 
 #include <string.h>
 
-static const club_op_t s_ops[] = {
-    {"sys.ping", "sys", CLUB_OP_PUBLIC},
-    {"auth.register", "auth", CLUB_OP_PUBLIC},
-    {"auth.login", "auth", CLUB_OP_PUBLIC},
-    {"auth.token", "auth", CLUB_OP_PUBLIC},
-    {"auth.refresh", "auth", CLUB_OP_PUBLIC},
-    {"auth.logout", "auth", 0},
-    {"profile.get", "auth", 0},
-    {"wallet.balance", "wallet", 0},
-    {"wallet.history", "wallet", 0},
-    {"wallet.daily_bonus", "wallet", CLUB_OP_IDEM},
-    {"wallet.settle", "wallet", CLUB_OP_INTERNAL},
-    {"fair.seeds", "games", 0},
-    {"fair.rotate", "games", 0},
-    {"slot.info", "games", 0},
-    {"slot.spin", "games", CLUB_OP_IDEM},
-    {"roulette.info", "games", 0},
-    {"roulette.spin", "games", CLUB_OP_IDEM},
-    {"rps.info", "games", 0},
-    {"rps.play", "games", CLUB_OP_IDEM},
-    {"game.round", "games", 0},
-};
+#include "ops_table.inc"
 
 const club_op_t *club_op_find(const char *name, size_t len)
 {
@@ -36,4 +15,10 @@ const club_op_t *club_op_all(size_t *n)
 {
     *n = sizeof s_ops / sizeof s_ops[0];
     return s_ops;
+}
+
+const char *const *club_op_schema_errors(size_t *n)
+{
+    *n = sizeof s_schema_errors / sizeof s_schema_errors[0];
+    return s_schema_errors;
 }

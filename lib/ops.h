@@ -1,4 +1,5 @@
-/* ops: every public op, the domain that serves it, and who may call it.
+/* ops: every public op, the domain that serves it, and who may call it. The table is
+ * generated from schemas/ops.json (cmake/schemas.cmake), the protocol's one list of ops.
  *
  * The edge uses this table to reject what a connection may not call and to pick the domain to
  * route to; each domain's worker has its own handler table (actor.h) for the same names. An
@@ -24,5 +25,7 @@ typedef struct {
 const club_op_t *club_op_find(const char *name, size_t len);
 /* The whole table, for docs and tests; *n receives its length. */
 const club_op_t *club_op_all(size_t *n);
+/* The error codes schemas/ops.json lists, for checking msg.h's enum against the schema. */
+const char *const *club_op_schema_errors(size_t *n);
 
 #endif

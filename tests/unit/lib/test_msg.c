@@ -146,6 +146,19 @@ static void test_header_and_ops(void **state)
     assert_string_equal(topic, "u.0000000000001234");
 }
 
+/* schemas/ops.json's error codes are exactly the enum's, by name. */
+static void test_schema_errors_match_enum(void **state)
+{
+    (void)state;
+    size_t n;
+    const char *const *names = club_op_schema_errors(&n);
+    assert_int_equal(n, CLUB_E__COUNT - 1);
+    for (size_t i = 0; i < n; i++) {
+        club_err_t e = club_err_from_name(names[i], strlen(names[i]));
+        assert_string_equal(club_err_name(e), names[i]);
+    }
+}
+
 int main(void)
 {
     msgpack_sbuffer_init(&sb);
@@ -155,6 +168,7 @@ int main(void)
         cmocka_unit_test(test_precheck_refuses_lies_and_depth),
         cmocka_unit_test(test_map_extend_adds_balance),
         cmocka_unit_test(test_header_and_ops),
+        cmocka_unit_test(test_schema_errors_match_enum),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     msgpack_sbuffer_destroy(&sb);
