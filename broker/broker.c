@@ -3,7 +3,8 @@
  *
  *   front ROUTER  [caller][hdr REQ][domain][body]   -> back  [worker][hdr][caller][body]
  *   back  ROUTER  [worker][hdr REP][caller][body]   -> front [caller][hdr][body]
- *   back  ROUTER  [worker][hdr READY][info] / [worker][hdr HB]
+ *   back  ROUTER  [worker][hdr READY][info] / [worker][hdr HB]; to an unknown worker's HB the
+ *                 broker answers [hdr READY]: announce yourself
  *   events XSUB <- workers' PUB, XPUB -> edges' SUB (a zproxy actor on its own thread)
  *
  * Per-user domains are sharded: a request goes to a live worker of shard user % shards, so
@@ -277,7 +278,17 @@ static void s_on_back(broker_t *b, zmsg_t *msg)
         break;
     }
     default:
-        break; /* HB: noted above */
+        /* A heartbeat from a worker this broker does not know (it restarted, or forgot a
+         * worker that stalled): ask it to announce itself now rather than after it notices
+         * three seconds of silence. */
+        if (!w) {
+            club_hdr_t h = {.kind = CLUB_K_READY};
+            zmsg_t *m = zmsg_new();
+            zmsg_append(m, &(zframe_t *){zframe_dup(id)});
+            zmsg_append(m, &(zframe_t *){club_hdr_frame(&h)});
+            if (zmsg_send(&m, b->back) != 0) zmsg_destroy(&m);
+        }
+        break;
     }
 }
 

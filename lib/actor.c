@@ -345,6 +345,8 @@ static void s_on_worker_msg(club_actor_t *self, zmsg_t *msg)
         zframe_t *f = zmsg_pop(msg);
         zframe_destroy(&f);
         s_dispatch(self, msg, &hdr);
+    } else if (hdr.kind == CLUB_K_READY) {
+        s_send_ready(self); /* the broker does not know us (it restarted, or forgot us) */
     }
     /* CLUB_K_HB: liveness already noted */
 }

@@ -10,7 +10,8 @@
  *   caller -> broker   [hdr REQ][domain][body]
  *   broker -> worker   [hdr REQ][caller id][body]
  *   worker -> broker   [hdr REP][caller id][body]   and control: [hdr READY][info], [hdr HB]
- *   broker -> worker   [hdr HB]
+ *   broker -> worker   [hdr HB], or [hdr READY] meaning "announce yourself" (it does not
+ *                      know the worker that sent a heartbeat)
  *   broker -> caller   [hdr REP][body]; body is empty when hdr.status != 0
  *
  * A request body from an edge is the client's frame exactly as received (the worker decodes
