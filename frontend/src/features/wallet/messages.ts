@@ -1,0 +1,36 @@
+import { defineMessages } from '../../lib/i18n/i18n.ts'
+
+export const walletMessages = defineMessages(
+  {
+    title: 'Wallet',
+    sub: 'Every movement of your coins and gems, newest first.',
+    history: 'History',
+    when: 'When',
+    what: 'What',
+    change: 'Change',
+    after: 'Balance after',
+    round: 'Round',
+    more: 'Load older',
+    end: 'That is everything.',
+    empty: 'Nothing here yet.',
+    reasons: { welcome: 'Welcome grant', bet: 'Bet', win: 'Win', daily_bonus: 'Daily bonus' } as Record<string, string>,
+    currency: { coins: 'coins', gems: 'gems' } as Record<string, string>,
+    viewRound: 'Round details',
+  },
+  {
+    title: '지갑',
+    sub: '코인과 젬의 모든 움직임, 최신순.',
+    history: '내역',
+    when: '시간',
+    what: '내용',
+    change: '변동',
+    after: '변동 후 잔액',
+    round: '라운드',
+    more: '이전 내역 더 보기',
+    end: '모든 내역을 불러왔습니다.',
+    empty: '아직 내역이 없습니다.',
+    reasons: { welcome: '가입 축하 지급', bet: '베팅', win: '당첨', daily_bonus: '일일 보너스' } as Record<string, string>,
+    currency: { coins: '코인', gems: '젬' } as Record<string, string>,
+    viewRound: '라운드 상세',
+  },
+)

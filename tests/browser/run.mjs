@@ -1,0 +1,427 @@
+// End-to-end tests of the player web client, in headless Chromium driven by playwright-core.
+//
+//   CLUB_TEST_URL   the stack's web address, e.g. http://127.0.0.1:8080 (required)
+//   CLUB_TEST_VAR   its $CLUB_VAR, and CLUB_TEST_CLUB the path of its ./club script: used to
+//                   make a VIP invite (`club invite --rank VIP --uses 5`; the code is the last line)
+//   CLUB_TEST_INVITE  an invite code to use instead
+//   CLUB_CHROMIUM   the browser (default /usr/bin/chromium)
+//
+// Each test runs in order on a shared desktop session, then the phone tests on their own.
+// Every page fails its test on any console error or uncaught exception. Screenshots of the
+// key screens go to tests/artifacts/. The last line printed is "N passed, N failed".
+import { createHash } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { decode } from '@msgpack/msgpack'
+import { chromium } from 'playwright-core'
+
+const HERE = dirname(fileURLToPath(import.meta.url))
+const ARTIFACTS = join(HERE, '..', 'artifacts')
+const BASE = (process.env.CLUB_TEST_URL ?? '').replace(/\/+$/, '')
+const CHROMIUM = process.env.CLUB_CHROMIUM ?? '/usr/bin/chromium'
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+const PASSWORD = 'neon-nights-2077'
+
+if (!BASE) {
+  console.error('CLUB_TEST_URL is not set (e.g. http://127.0.0.1:8080)')
+  console.log('0 passed, 1 failed')
+  process.exit(1)
+}
+mkdirSync(ARTIFACTS, { recursive: true })
+
+/* ---- a tiny harness ---- */
+
+const results = []
+const framesOf = new WeakMap() // page -> msgpack frames its WebSocket received
+let errors = [] // console errors and uncaught exceptions during the running test
+
+async function test(name, fn) {
+  errors = []
+  const t0 = Date.now()
+  try {
+    await fn()
+    if (errors.length) throw new Error(`browser console errors:\n  ${errors.join('\n  ')}`)
+    results.push({ name, ok: true })
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`)
+  } catch (e) {
+    results.push({ name, ok: false })
+    console.log(`FAIL ${name} (${Date.now() - t0} ms)\n     ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`)
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`)
+}
+
+function eq(actual, expected, msg) {
+  const a = JSON.stringify(actual)
+  const b = JSON.stringify(expected)
+  if (a !== b) throw new Error(`${msg}: expected ${b}, got ${a}`)
+}
+
+/* ---- browser plumbing ---- */
+
+const dirs = []
+
+async function openContext(opts = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'club-chromium-'))
+  dirs.push(dir)
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    locale: 'en-US',
+    viewport: { width: 1280, height: 860 },
+    ...opts,
+  })
+  return context
+}
+
+/** A page that records console errors and the msgpack frames its WebSocket receives. */
+async function watch(page, label) {
+  const frames = []
+  framesOf.set(page, frames)
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`[${label}] ${m.text()}`)
+  })
+  page.on('pageerror', (e) => errors.push(`[${label}] uncaught: ${e.message}`))
+  page.on('websocket', (ws) => {
+    ws.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string') return
+      try {
+        frames.push(decode(payload))
+      } catch {
+        /* not msgpack */
+      }
+    })
+  })
+  return page
+}
+
+/** Waits for a reply frame whose data satisfies `pred`, received after `since` frames. */
+async function replyAfter(page, since, pred, timeout = 10_000) {
+  const end = Date.now() + timeout
+  for (;;) {
+    const f = framesOf.get(page).slice(since).find((x) => x && x.ok === true && x.data && pred(x.data))
+    if (f) return f.data
+    if (Date.now() > end) throw new Error('no matching reply frame arrived')
+    await page.waitForTimeout(50)
+  }
+}
+
+async function coins(page) {
+  const v = await page.getByTestId('coins').first().locator('[data-value]').getAttribute('data-value')
+  return Number(v)
+}
+
+async function waitCoins(page, want, timeout = 8000) {
+  const end = Date.now() + timeout
+  let got
+  while (Date.now() < end) {
+    got = await coins(page).catch(() => NaN)
+    if (got === want) return
+    await page.waitForTimeout(100)
+  }
+  throw new Error(`coins on screen: expected ${want}, got ${got}`)
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+function invite() {
+  if (process.env.CLUB_TEST_INVITE) return process.env.CLUB_TEST_INVITE
+  const club = process.env.CLUB_TEST_CLUB
+  if (!club) throw new Error('set CLUB_TEST_CLUB (and CLUB_TEST_VAR) or CLUB_TEST_INVITE')
+  const out = execFileSync(club, ['invite', '--rank', 'VIP', '--uses', '5'], {
+    env: { ...process.env, ...(process.env.CLUB_TEST_VAR ? { CLUB_VAR: process.env.CLUB_TEST_VAR } : {}) },
+    encoding: 'utf8',
+  })
+  const code = out.trim().split('\n').pop()?.trim()
+  if (!code) throw new Error(`no invite code in: ${out}`)
+  return code
+}
+
+function freshName(prefix) {
+  return `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`.slice(0, 20)
+}
+
+async function register(page, code, username) {
+  await page.goto(`${BASE}/#/register`)
+  await page.locator('#auth-invite').fill(code)
+  await page.locator('#auth-username').fill(username)
+  await page.locator('#auth-password').fill(PASSWORD)
+  await page.getByTestId('auth-submit').click()
+  await page.getByTestId('card-slot').waitFor()
+}
+
+/** Spins the slot once and checks the reels show the server's outcome. */
+async function spinSlot(page) {
+  await page.getByTestId('spin').waitFor()
+  const since = framesOf.get(page).length
+  await page.getByTestId('spin').click()
+  const reply = await replyAfter(page, since, (d) => Array.isArray(d.reels) && 'lines' in d)
+  await page.locator('[data-testid="reels"][data-state="idle"]').waitFor()
+  await page.locator(`[data-testid="slot-result"] [data-win]`).waitFor()
+  const shown = await page.$$eval('[data-testid^="reel-"]', (reels) => reels.map((r) => [...r.querySelectorAll('[data-symbol]')].map((c) => c.getAttribute('data-symbol'))))
+  eq(shown, reply.reels, 'the reels show the server outcome')
+  const winCells = await page.locator('[data-testid="reels"] [data-win]').count()
+  assert(reply.lines.length === 0 ? winCells === 0 : winCells >= 3, `winning cells highlighted (${winCells}) for ${reply.lines.length} lines`)
+  return reply
+}
+
+/* ---- the tests ---- */
+
+let code
+let desktop
+let tab1
+let tab2
+let roundIds = []
+
+await test('invite code from the stack', async () => {
+  code = invite()
+  assert(/\S/.test(code), 'an invite code')
+})
+
+await test('landing page', async () => {
+  desktop = await openContext()
+  tab1 = await watch(desktop.pages()[0] ?? (await desktop.newPage()), 'tab1')
+  await tab1.goto(`${BASE}/`)
+  await tab1.getByRole('heading', { level: 1 }).waitFor()
+  await tab1.getByTestId('cta-register').waitFor()
+  eq(await tab1.evaluate(() => document.documentElement.dataset.theme), 'dark', 'dark theme by default')
+  await shot(tab1, 'landing')
+})
+
+await test('register: a bad invite is shown at the invite field, then a fresh invite works', async () => {
+  await tab1.getByTestId('cta-register').click()
+  await tab1.locator('#auth-invite').fill('NOT-A-CODE')
+  await tab1.locator('#auth-username').fill(freshName('e2e'))
+  await tab1.locator('#auth-password').fill(PASSWORD)
+  await tab1.getByTestId('auth-submit').click()
+  await tab1.locator('#auth-invite[aria-invalid="true"]').waitFor()
+  const msg = await tab1.locator('#auth-invite-error').innerText()
+  assert(/invite/i.test(msg), `invite error says what is wrong: ${msg}`)
+  await shot(tab1, 'register-error')
+
+  const name = freshName('e2e')
+  await tab1.locator('#auth-invite').fill(code)
+  await tab1.locator('#auth-username').fill(name)
+  await tab1.getByTestId('auth-submit').click()
+  await tab1.getByTestId('card-slot').waitFor()
+  await tab1.getByTestId('rank').first().waitFor()
+  eq(await tab1.getByTestId('rank').first().getAttribute('data-rank'), 'VIP', 'rank badge')
+  assert((await tab1.getByTestId('rank').first().innerText()).includes('VIP'), 'the badge reads VIP')
+  await tab1.waitForFunction(() => document.querySelector('[data-testid=coins] [data-value]'))
+  assert((await coins(tab1)) > 0, 'a welcome balance')
+  await shot(tab1, 'lobby')
+})
+
+await test('slot: spin lands on the server outcome, balance changes here and in a second tab', async () => {
+  tab2 = await watch(await desktop.newPage(), 'tab2')
+  await tab2.goto(`${BASE}/#/lobby`)
+  await tab2.getByTestId('card-slot').waitFor() // resumed from the stored session
+  await tab2.waitForFunction(() => document.querySelector('[data-testid=coins] [data-value]'))
+  await tab1.bringToFront() // a background tab gets no animation frames: tab2 just listens
+
+  await tab1.goto(`${BASE}/#/slot`)
+  const before = await coins(tab1)
+  eq(await coins(tab2), before, 'both tabs start equal')
+  const reply = await spinSlot(tab1)
+  const bet = Number((await tab1.getByTestId('slot-bet').innerText()).replace(/[^0-9]/g, ''))
+  eq(reply.balance.coins, before - bet + reply.win, 'balance after = before - bet + win')
+  await waitCoins(tab1, reply.balance.coins)
+  await waitCoins(tab2, reply.balance.coins) // the wallet.balance push
+  roundIds.push(reply.round_id)
+  await shot(tab1, 'slot')
+})
+
+await test('slot: raise the bet and auto-spin 10 stops by itself', async () => {
+  await tab1.getByRole('button', { name: 'Raise bet' }).click()
+  await tab1.getByRole('button', { name: 'Raise bet' }).click()
+  await tab1.locator('label', { hasText: /^10$/ }).click()
+  await tab1.getByTestId('auto-toggle').click()
+  await tab1.getByTestId('auto-status').filter({ hasText: /left/ }).waitFor()
+  await tab1.getByTestId('auto-status').filter({ hasText: /stopped|finished/i }).waitFor({ timeout: 60_000 })
+  await tab1.locator('[data-testid="reels"][data-state="idle"]').waitFor()
+  const last = [...framesOf.get(tab1)].reverse().find((f) => f?.ok && f.data?.reels && f.data?.balance)
+  await waitCoins(tab1, last.data.balance.coins)
+  await waitCoins(tab2, last.data.balance.coins)
+})
+
+await test('roulette: several bets, the wheel lands on the number, a result per bet', async () => {
+  await tab1.goto(`${BASE}/#/roulette`)
+  await tab1.getByTestId('roulette-table').waitFor()
+  const before = await coins(tab1)
+  await tab1.getByTestId('chip-100').click()
+  await tab1.locator('[data-spot="red"]').click()
+  await tab1.locator('[data-spot="straight:17"]').click()
+  await tab1.locator('[data-spot="dozen:2"]').click()
+  await tab1.locator('[data-spot="column:3"]').click()
+  eq(await tab1.getByTestId('roulette-total').innerText(), '400', 'slip total')
+  await shot(tab1, 'roulette-bets')
+  const since = framesOf.get(tab1).length
+  await tab1.getByTestId('roulette-spin').click()
+  const reply = await replyAfter(tab1, since, (d) => typeof d.number === 'number' && Array.isArray(d.bets))
+  await tab1.locator('[data-testid="roulette-result"] [data-win]').waitFor({ timeout: 15_000 })
+  eq(await tab1.locator('[data-testid="bet-results"] tr').count(), 4, 'one result row per bet')
+  eq(reply.balance.coins, before - 400 + reply.win, 'balance after = before - bets + win')
+  const label = await tab1.getByTestId('wheel').locator('svg').getAttribute('aria-label')
+  assert(label.includes(String(reply.number)), `wheel announces ${reply.number}: ${label}`)
+  await waitCoins(tab1, reply.balance.coins)
+  await waitCoins(tab2, reply.balance.coins)
+  roundIds.push(reply.round_id)
+  await shot(tab1, 'roulette')
+})
+
+await test('rock-paper-scissors', async () => {
+  await tab1.goto(`${BASE}/#/rps`)
+  const since = framesOf.get(tab1).length
+  await tab1.getByTestId('rps-paper').click()
+  const reply = await replyAfter(tab1, since, (d) => typeof d.house === 'string' && typeof d.result === 'string')
+  await tab1.locator(`[data-testid="rps-result"] [data-result="${reply.result}"]`).waitFor()
+  eq(await tab1.getByTestId('rps-house').getAttribute('data-hand'), reply.house, 'house hand shown')
+  await waitCoins(tab1, reply.balance.coins)
+  roundIds.push(reply.round_id)
+  await shot(tab1, 'rps')
+})
+
+await test('fairness: rotate the seeds, the revealed seed matches its hash, verify a round', async () => {
+  await tab1.goto(`${BASE}/#/fair`)
+  const hash = (await tab1.getByTestId('seed-hash').innerText()).trim()
+  await tab1.waitForFunction(() => /^[0-9a-f]{64}$/.test(document.querySelector('[data-testid=seed-hash]')?.textContent ?? ''))
+  const oldHash = (await tab1.getByTestId('seed-hash').innerText()).trim()
+  assert(/^[0-9a-f]{64}$/.test(oldHash), `a seed hash (${hash})`)
+  await tab1.locator('#client-seed').fill('e2e_lucky-seed.1')
+  await tab1.getByTestId('rotate').click()
+  const revealed = (await tab1.getByTestId('revealed-seed').innerText()).trim()
+  eq(createHash('sha256').update(revealed).digest('hex'), oldHash, 'sha256(revealed seed) = the hash shown before')
+  await tab1.waitForFunction((h) => document.querySelector('[data-testid=seed-hash]')?.textContent !== h, oldHash)
+  eq((await tab1.getByTestId('seed-nonce').innerText()).trim(), '0', 'new pair starts at nonce 0')
+
+  // Verify every round played so far: slot, roulette, rps.
+  await tab1.getByTestId('recent-rounds').waitFor()
+  for (const id of roundIds) {
+    await tab1.locator('#round-id').fill(id)
+    await tab1.getByTestId('verify').click()
+    await tab1.locator('[data-testid="verification"]').waitFor({ timeout: 15_000 })
+    eq(await tab1.getByTestId('verification').getAttribute('data-ok'), 'true', `round ${id} verifies`)
+    eq((await tab1.getByTestId('round-server-seed').innerText()).trim(), revealed, 'the round shows the revealed seed')
+  }
+  await shot(tab1, 'fairness')
+})
+
+await test('wallet: history pages, and a round opens with its proof', async () => {
+  await tab1.goto(`${BASE}/#/wallet`)
+  await tab1.getByTestId('history-row').first().waitFor()
+  const first = await tab1.getByTestId('history-row').count()
+  assert(first === 20, `a first page of 20 entries (got ${first})`)
+  await tab1.getByTestId('history-more').click()
+  await tab1.waitForFunction((n) => document.querySelectorAll('[data-testid=history-row]').length > n, first)
+  await shot(tab1, 'wallet')
+  await tab1.locator('[data-testid="history-row"] a').first().click()
+  await tab1.getByTestId('round-view').waitFor()
+  await tab1.locator('[data-testid="verification"][data-ok="true"]').waitFor({ timeout: 15_000 })
+  await shot(tab1, 'round')
+})
+
+await test('Korean: switch the language', async () => {
+  await tab1.goto(`${BASE}/#/lobby`)
+  await tab1.getByTestId('settings').click()
+  await tab1.getByTestId('lang-ko').click()
+  eq(await tab1.evaluate(() => document.documentElement.lang), 'ko', 'html lang')
+  await tab1.getByRole('heading', { name: /환영합니다/ }).waitFor()
+  await tab1.keyboard.press('Escape')
+  await shot(tab1, 'lobby-ko')
+  await tab1.getByTestId('settings').click()
+  await tab1.getByTestId('lang-en').click()
+  await tab1.keyboard.press('Escape')
+})
+
+await test('logout here logs the other tab out too', async () => {
+  await tab1.getByTestId('settings').click()
+  await tab1.getByTestId('logout').click()
+  await tab1.getByTestId('cta-register').waitFor()
+  await tab2.getByRole('heading', { name: /Log in/ }).waitFor({ timeout: 10_000 })
+  await desktop.close()
+})
+
+/* ---- a phone: 360 x 740, touch, reduced motion ---- */
+
+let phone
+let p1
+
+await test('phone 360x740: register, no sideways scrolling', async () => {
+  phone = await openContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, reducedMotion: 'reduce' })
+  p1 = await watch(phone.pages()[0] ?? (await phone.newPage()), 'phone')
+  await p1.goto(`${BASE}/`)
+  await shot(p1, 'phone-landing')
+  await register(p1, code, freshName('m'))
+  eq(await p1.evaluate(() => document.documentElement.scrollWidth), 360, 'page width')
+  await shot(p1, 'phone-lobby')
+})
+
+await test('phone: slot spin', async () => {
+  await p1.goto(`${BASE}/#/slot`)
+  const reply = await spinSlot(p1)
+  await waitCoins(p1, reply.balance.coins)
+  eq(await p1.evaluate(() => document.documentElement.scrollWidth), 360, 'page width')
+  roundIds = [reply.round_id]
+  await shot(p1, 'phone-slot')
+})
+
+await test('phone: roulette bet on the vertical table', async () => {
+  await p1.goto(`${BASE}/#/roulette`)
+  await p1.getByTestId('roulette-table').waitFor()
+  const box = await p1.locator('[data-spot="straight:0"]').boundingBox()
+  const box36 = await p1.locator('[data-spot="straight:36"]').boundingBox()
+  assert(box && box36 && box36.y > box.y + 300, 'numbers run down the screen')
+  await p1.locator('[data-spot="black"]').tap()
+  await p1.locator('[data-spot="straight:0"]').tap()
+  const since = framesOf.get(p1).length
+  await p1.getByTestId('roulette-spin').tap()
+  const reply = await replyAfter(p1, since, (d) => typeof d.number === 'number')
+  await p1.locator('[data-testid="roulette-result"] [data-win]').waitFor()
+  await waitCoins(p1, reply.balance.coins)
+  eq(await p1.evaluate(() => document.documentElement.scrollWidth), 360, 'page width')
+  roundIds.push(reply.round_id)
+  await shot(p1, 'phone-roulette')
+})
+
+await test('phone: rotate and verify', async () => {
+  await p1.goto(`${BASE}/#/fair`)
+  await p1.waitForFunction(() => /^[0-9a-f]{64}$/.test(document.querySelector('[data-testid=seed-hash]')?.textContent ?? ''))
+  await p1.getByTestId('rotate').tap()
+  await p1.getByTestId('revealed-seed').waitFor()
+  for (const id of roundIds) {
+    await p1.locator('#round-id').fill(id)
+    await p1.getByTestId('verify').tap()
+    await p1.locator('[data-testid="verification"][data-ok="true"]').waitFor({ timeout: 15_000 })
+  }
+  eq(await p1.evaluate(() => document.documentElement.scrollWidth), 360, 'page width')
+  await shot(p1, 'phone-fairness')
+  await phone.close()
+})
+
+/* ---- the end ---- */
+
+for (const c of [desktop, phone]) await c?.close().catch(() => {})
+for (const d of dirs) rmSync(d, { recursive: true, force: true })
+const passed = results.filter((r) => r.ok).length
+const failed = results.length - passed
+console.log(`screenshots: ${ARTIFACTS}`)
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed ? 1 : 0)
