@@ -311,6 +311,13 @@ static int s_run_batch(settle_t *head, int n, uint8_t **replays)
         PQclear(r);
     }
     if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) PQexitPipelineMode(c);
+    /* A statement that failed inside BEGIN leaves the session in a failed transaction block
+     * (a Sync does not end an explicit one): roll it back, or every later statement on this
+     * connection, the one-by-one retry included, would be refused. */
+    if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE) {
+        PGresult *r = PQexec(c, "ROLLBACK");
+        PQclear(r);
+    }
     club_db_check(S.db);
     (void)n;
     return rc;
