@@ -47,27 +47,33 @@ static void s_usage(void)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {{"domain", required_argument, 0, 'd'},
-                                         {"shard", required_argument, 0, 's'},
-                                         {"shards", required_argument, 0, 'n'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {"version", no_argument, 0, 'V'},
-                                         {0, 0, 0, 0}};
+    static const struct option opts[] = {
+        {"domain", required_argument, 0, 'd'}, {"shard", required_argument, 0, 's'},
+        {"shards", required_argument, 0, 'n'}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},      {0, 0, 0, 0}};
     const char *domain = NULL;
     int64_t shard = 0, shards = 1;
     int c;
     while ((c = getopt_long(argc, argv, "d:s:n:hV", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': domain = optarg; break;
+        case 'd':
+            domain = optarg;
+            break;
         case 's':
             if (club_parse_i64(optarg, &shard)) shard = -1;
             break;
         case 'n':
             if (club_parse_i64(optarg, &shards)) shards = -1;
             break;
-        case 'h': s_usage(); return 0;
-        case 'V': printf("club-actor %s\n", CLUB_VERSION); return 0;
-        default: s_usage(); return 2;
+        case 'h':
+            s_usage();
+            return 0;
+        case 'V':
+            printf("club-actor %s\n", CLUB_VERSION);
+            return 0;
+        default:
+            s_usage();
+            return 2;
         }
     }
     if (shards < 1 || shard < 0 || shard >= shards) {
@@ -88,8 +94,8 @@ int main(int argc, char **argv)
     zsys_init();
     zsys_set_logstream(NULL);
 
-    club_actor_spec_t spec = {.domain = d->name, .shard = (uint32_t)shard,
-                              .shards = (uint32_t)shards};
+    club_actor_spec_t spec = {
+        .domain = d->name, .shard = (uint32_t)shard, .shards = (uint32_t)shards};
     if (d->init(&spec) != 0) return 1;
     club_actor_t *actor = club_actor_new(&spec);
     if (!actor) {

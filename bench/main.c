@@ -1276,8 +1276,10 @@ int main(int argc, char **argv)
     /* A run that sent nothing measured nothing (the server closed every connection first):
      * that is a failed setup, not a result. Holding idle connections sends nothing. */
     if (fin.sent == 0 && cfg->scenario != BENCH_SC_CONNECT) {
-        fprintf(stderr, "club-bench: no request was sent (connections closed: %llu); nothing "
-                        "was measured\n", (unsigned long long)fin.closed);
+        fprintf(stderr,
+                "club-bench: no request was sent (connections closed: %llu); nothing "
+                "was measured\n",
+                (unsigned long long)fin.closed);
         return 1;
     }
     return 0;

@@ -26,10 +26,10 @@
 #include "util.h"
 #include "wire.h"
 
-#define HB_INTERVAL_MS 1000
-#define HB_LIVENESS 3
+#define HB_INTERVAL_MS         1000
+#define HB_LIVENESS            3
 #define MAX_DOMAINS_PER_WORKER 4
-#define MAX_WAITING 100000
+#define MAX_WAITING            100000
 
 typedef struct {
     char name[32];
@@ -166,8 +166,10 @@ static void s_on_front(broker_t *b, zmsg_t *msg)
     waiting_t *wt = club_calloc(1, sizeof *wt);
     wt->msg = msg;
     wt->deadline = club_mono_ms() + b->wait_ms;
-    if (b->wait_tail) b->wait_tail->next = wt;
-    else b->wait_head = wt;
+    if (b->wait_tail)
+        b->wait_tail->next = wt;
+    else
+        b->wait_head = wt;
     b->wait_tail = wt;
     b->nwaiting++;
 }
@@ -197,8 +199,10 @@ static void s_retry_waiting(broker_t *b, int64_t now)
             free(wt);
             b->nwaiting--;
         } else {
-            if (keep_tail) keep_tail->next = wt;
-            else keep_head = wt;
+            if (keep_tail)
+                keep_tail->next = wt;
+            else
+                keep_head = wt;
             keep_tail = wt;
         }
         wt = next;
@@ -361,7 +365,8 @@ int main(int argc, char **argv)
 
     broker_t b = {0};
     b.wait_ms = club_cfg_int("CLUB_BROKER_WAIT_MS", 2000);
-    b.m_requests = club_counter("club_broker_requests_total", "Requests received from callers", NULL);
+    b.m_requests =
+        club_counter("club_broker_requests_total", "Requests received from callers", NULL);
     b.m_replies = club_counter("club_broker_replies_total", "Replies relayed to callers", NULL);
     b.m_unavailable = club_counter("club_broker_unavailable_total",
                                    "Requests answered UNAVAILABLE (no live worker in time)", NULL);
@@ -383,8 +388,10 @@ int main(int argc, char **argv)
     zsock_set_linger(b.front, 0);
     zsock_set_linger(b.back, 0);
     if (zsock_bind(b.front, "%s", front) < 0 || zsock_bind(b.back, "%s", back) < 0) {
-        club_log(CLUB_ERROR, "bind", "cannot bind %s or %s (in use? set CLUB_BROKER_FRONT / "
-                 "CLUB_BROKER_BACK)", front, back);
+        club_log(CLUB_ERROR, "bind",
+                 "cannot bind %s or %s (in use? set CLUB_BROKER_FRONT / "
+                 "CLUB_BROKER_BACK)",
+                 front, back);
         return 1;
     }
     zactor_t *proxy = zactor_new(zproxy, NULL);
@@ -408,8 +415,7 @@ int main(int argc, char **argv)
             {NULL, metrics_fd, ZMQ_POLLIN, 0},
         };
         int timeout = b.nwaiting ? 20 : 200;
-        if (zmq_poll(items, metrics_fd >= 0 ? 3 : 2, timeout) < 0 && zmq_errno() == EINTR)
-            continue;
+        if (zmq_poll(items, metrics_fd >= 0 ? 3 : 2, timeout) < 0 && zmq_errno() == EINTR) continue;
         /* Replies first: they finish work and free capacity. */
         for (int i = 0; i < 1024 && (zsock_events(b.back) & ZMQ_POLLIN); i++) {
             zmsg_t *m = zmsg_recv(b.back);

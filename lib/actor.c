@@ -11,8 +11,8 @@
 #include "util.h"
 
 #define HB_INTERVAL_MS 1000
-#define HB_LIVENESS 3
-#define DRAIN_MAX 1024
+#define HB_LIVENESS    3
+#define DRAIN_MAX      1024
 
 typedef struct pending {
     uint64_t corr;
@@ -142,11 +142,9 @@ club_actor_t *club_actor_new(const club_actor_spec_t *spec)
         const char *op = i < spec->nhandlers ? spec->handlers[i].op : s_builtin_ping.op;
         snprintf(labels, sizeof labels, "domain=\"%s\",op=\"%s\"", spec->domain, op);
         self->metrics[i].requests =
-            club_counter(
-                "club_actor_requests_total", "Requests handled, by op", labels);
+            club_counter("club_actor_requests_total", "Requests handled, by op", labels);
         self->metrics[i].latency = club_hist(
-            "club_actor_request_seconds", "Time from receipt to reply inside the worker",
-            labels);
+            "club_actor_request_seconds", "Time from receipt to reply inside the worker", labels);
     }
     for (int e = 1; e < CLUB_E__COUNT; e++) {
         snprintf(labels, sizeof labels, "domain=\"%s\",code=\"%s\"", spec->domain,
@@ -277,8 +275,10 @@ static void s_sys_ping(club_call_t *call)
     msgpack_packer *pk = club_call_ok(call);
     msgpack_pack_map(pk, 2);
     club_pk_str(pk, "echo");
-    if (echo) msgpack_pack_object(pk, *echo);
-    else msgpack_pack_nil(pk);
+    if (echo)
+        msgpack_pack_object(pk, *echo);
+    else
+        msgpack_pack_nil(pk);
     club_pk_kv_int(pk, "at", club_now_ms());
     club_call_send(call, 0, 0, 0, 0);
 }
@@ -353,9 +353,8 @@ static void s_on_worker_msg(club_actor_t *self, zmsg_t *msg)
 
 /* ---- outgoing calls ---- */
 
-int club_actor_request(club_actor_t *self, const char *domain, uint64_t user,
-                       const uint8_t *body, size_t len, int timeout_ms, club_reply_fn fn,
-                       void *ctx)
+int club_actor_request(club_actor_t *self, const char *domain, uint64_t user, const uint8_t *body,
+                       size_t len, int timeout_ms, club_reply_fn fn, void *ctx)
 {
     pending_t *p = club_calloc(1, sizeof *p);
     p->corr = self->next_corr++;
@@ -373,8 +372,10 @@ int club_actor_request(club_actor_t *self, const char *domain, uint64_t user,
         return -1;
     }
     club_u64map_put(&self->pending, p->corr, p);
-    if (self->pend_tail) self->pend_tail->next = p;
-    else self->pend_head = p;
+    if (self->pend_tail)
+        self->pend_tail->next = p;
+    else
+        self->pend_head = p;
     self->pend_tail = p;
     return 0;
 }
@@ -436,8 +437,10 @@ static void s_drain(club_actor_t *self, zsock_t *sock, bool worker)
         if (!(zsock_events(sock) & ZMQ_POLLIN)) break;
         zmsg_t *m = zmsg_recv(sock);
         if (!m) break;
-        if (worker) s_on_worker_msg(self, m);
-        else s_on_client_msg(self, m);
+        if (worker)
+            s_on_worker_msg(self, m);
+        else
+            s_on_client_msg(self, m);
         zmsg_destroy(&m);
     }
 }
@@ -468,8 +471,10 @@ int club_actor_run(club_actor_t *self)
         }
         if (now - self->last_broker_ms > HB_INTERVAL_MS * HB_LIVENESS &&
             now >= self->reconnect_at_ms) {
-            club_log(CLUB_WARN, "broker_silent", "no heartbeat from the broker for %lld ms; "
-                     "reconnecting", (long long)(now - self->last_broker_ms));
+            club_log(CLUB_WARN, "broker_silent",
+                     "no heartbeat from the broker for %lld ms; "
+                     "reconnecting",
+                     (long long)(now - self->last_broker_ms));
             s_connect_worker(self);
             self->reconnect_at_ms = now + self->reconnect_backoff_ms;
             self->reconnect_backoff_ms =

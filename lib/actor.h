@@ -102,9 +102,8 @@ typedef void (*club_reply_fn)(club_actor_t *actor, void *ctx, club_err_t status,
                               const msgpack_object *reply);
 /* Sends body (a request map {op, args}) to `domain`, routed by `user`'s shard. The body is
  * copied. Returns 0, or -1 if it could not be queued (the callback is not called then). */
-int club_actor_request(club_actor_t *self, const char *domain, uint64_t user,
-                       const uint8_t *body, size_t len, int timeout_ms, club_reply_fn fn,
-                       void *ctx);
+int club_actor_request(club_actor_t *self, const char *domain, uint64_t user, const uint8_t *body,
+                       size_t len, int timeout_ms, club_reply_fn fn, void *ctx);
 
 /* Publishes [topic][body] on the event fan-out. */
 void club_actor_publish(club_actor_t *self, const char *topic, const uint8_t *body, size_t len);

@@ -20,15 +20,18 @@ int club_config_load(void)
     char line[1024];
     while (fgets(line, sizeof line, f)) {
         char *p = line;
-        while (isspace((unsigned char)*p)) p++;
+        while (isspace((unsigned char)*p))
+            p++;
         if (*p == '#' || !*p) continue;
         char *eq = strchr(p, '=');
         if (!eq) continue;
         *eq = 0;
         char *v = eq + 1, *e = v + strlen(v);
-        while (e > v && isspace((unsigned char)e[-1])) *--e = 0;
+        while (e > v && isspace((unsigned char)e[-1]))
+            *--e = 0;
         char *k = p, *ke = eq;
-        while (ke > k && isspace((unsigned char)ke[-1])) *--ke = 0;
+        while (ke > k && isspace((unsigned char)ke[-1]))
+            *--ke = 0;
         setenv(k, v, 0); /* the environment wins over the file */
     }
     fclose(f);

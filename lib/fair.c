@@ -21,11 +21,11 @@ void club_fair_init(club_fair_t *f, const char *server_seed, const char *client_
 static void s_next_block(club_fair_t *f)
 {
     char msg[CLUB_CLIENT_SEED_MAX + 48];
-    int n = snprintf(msg, sizeof msg, "%s:%llu:%llu", f->client_seed,
-                     (unsigned long long)f->nonce, (unsigned long long)f->cursor);
+    int n = snprintf(msg, sizeof msg, "%s:%llu:%llu", f->client_seed, (unsigned long long)f->nonce,
+                     (unsigned long long)f->cursor);
     unsigned int len = 32;
-    HMAC(EVP_sha256(), f->server_seed, (int)strlen(f->server_seed), (const uint8_t *)msg,
-         (size_t)n, f->block, &len);
+    HMAC(EVP_sha256(), f->server_seed, (int)strlen(f->server_seed), (const uint8_t *)msg, (size_t)n,
+         f->block, &len);
     f->cursor++;
     f->pos = 0;
 }

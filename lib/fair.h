@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CLUB_SEED_HEX 64      /* server seeds are 64 lowercase hex characters */
+#define CLUB_SEED_HEX        64 /* server seeds are 64 lowercase hex characters */
 #define CLUB_CLIENT_SEED_MAX 64
 
 typedef struct {
@@ -20,7 +20,7 @@ typedef struct {
     uint64_t nonce;
     uint64_t cursor; /* next block to compute */
     uint8_t block[32];
-    unsigned pos;    /* bytes of block already read; 32 = need a new block */
+    unsigned pos; /* bytes of block already read; 32 = need a new block */
 } club_fair_t;
 
 void club_fair_init(club_fair_t *f, const char *server_seed, const char *client_seed,

@@ -15,9 +15,12 @@ void club_log_init(const char *proc)
     s_proc = proc;
     const char *lvl = getenv("CLUB_LOG_LEVEL");
     if (!lvl) return;
-    if (!strcasecmp(lvl, "debug")) s_min = CLUB_DEBUG;
-    else if (!strcasecmp(lvl, "warn")) s_min = CLUB_WARN;
-    else if (!strcasecmp(lvl, "error")) s_min = CLUB_ERROR;
+    if (!strcasecmp(lvl, "debug"))
+        s_min = CLUB_DEBUG;
+    else if (!strcasecmp(lvl, "warn"))
+        s_min = CLUB_WARN;
+    else if (!strcasecmp(lvl, "error"))
+        s_min = CLUB_ERROR;
 }
 
 /* JSON string escape into out (bounded). */
@@ -54,6 +57,7 @@ void club_log(club_log_level_t lvl, const char *event, const char *fmt, ...)
     gmtime_r(&now.tv_sec, &tm);
     size_t n = strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(ts + n, sizeof ts - n, ".%03ldZ", now.tv_nsec / 1000000);
-    fprintf(stderr, "{\"ts\":\"%s\",\"lvl\":\"%s\",\"proc\":\"%s\",\"event\":\"%s\",\"msg\":\"%s\"}\n",
-            ts, names[lvl], s_proc, event, esc);
+    fprintf(stderr,
+            "{\"ts\":\"%s\",\"lvl\":\"%s\",\"proc\":\"%s\",\"event\":\"%s\",\"msg\":\"%s\"}\n", ts,
+            names[lvl], s_proc, event, esc);
 }

@@ -13,9 +13,9 @@
 #include "util.h"
 
 /* Bucket bounds in seconds: 50 us .. 10 s, enough to see both a ping and a slow commit. */
-static const double s_bounds[] = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-                                  0.01,    0.025,  0.05,    0.1,    0.25,  0.5,    1,
-                                  2.5,     5,      10};
+static const double s_bounds[] = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025,
+                                  0.005,   0.01,   0.025,   0.05,   0.1,   0.25,
+                                  0.5,     1,      2.5,     5,      10};
 #define NB (sizeof s_bounds / sizeof s_bounds[0])
 
 typedef enum { K_COUNTER, K_GAUGE, K_HIST } kind_t;
@@ -29,9 +29,15 @@ typedef struct series {
     struct series *next;
 } series_t;
 
-struct club_counter { series_t s; };
-struct club_gauge { series_t s; };
-struct club_hist { series_t s; };
+struct club_counter {
+    series_t s;
+};
+struct club_gauge {
+    series_t s;
+};
+struct club_hist {
+    series_t s;
+};
 
 static series_t *s_head, *s_tail;
 
@@ -44,8 +50,10 @@ static series_t *s_find_or_add(kind_t k, const char *name, const char *help, con
     s->name = club_strdup(name);
     s->help = club_strdup(help);
     s->labels = club_strdup(labels ? labels : "");
-    if (s_tail) s_tail->next = s;
-    else s_head = s;
+    if (s_tail)
+        s_tail->next = s;
+    else
+        s_head = s;
     s_tail = s;
     return s;
 }
@@ -177,14 +185,19 @@ void club_metrics_serve_one(int listen_fd)
                           "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
                           "Content-Length: %zu\r\nConnection: close\r\n\r\n",
                           len);
-        if (write(c, head, (size_t)hl) == hl && write(c, body, len)) {}
+        if (write(c, head, (size_t)hl) == hl && write(c, body, len)) {
+        }
         free(body);
     } else if (!strncmp(req, "GET /healthz", 12)) {
-        static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n";
-        if (write(c, ok, sizeof ok - 1)) {}
+        static const char ok[] =
+            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n";
+        if (write(c, ok, sizeof ok - 1)) {
+        }
     } else {
-        static const char nf[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        if (write(c, nf, sizeof nf - 1)) {}
+        static const char nf[] =
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        if (write(c, nf, sizeof nf - 1)) {
+        }
     }
     close(c);
 }

@@ -62,31 +62,79 @@ int club_mp_precheck(const uint8_t *buf, size_t len)
             skip = t & 0x1f;
         } else {
             switch (t) {
-            case 0xcc: case 0xd0: skip = 1; break;
-            case 0xcd: case 0xd1: skip = 2; break;
-            case 0xce: case 0xd2: case 0xca: skip = 4; break;
-            case 0xcf: case 0xd3: case 0xcb: skip = 8; break;
-            case 0xd4: skip = 2; break; /* fixext 1: type + 1 */
-            case 0xd5: skip = 3; break;
-            case 0xd6: skip = 5; break;
-            case 0xd7: skip = 9; break;
-            case 0xd8: skip = 17; break;
-            case 0xc4: case 0xd9: case 0xc7: need = 1; break;
-            case 0xc5: case 0xda: case 0xc8: need = 2; break;
-            case 0xc6: case 0xdb: case 0xc9: need = 4; break;
-            case 0xdc: case 0xde: need = 2; break;
-            case 0xdd: case 0xdf: need = 4; break;
-            default: return -1; /* 0xc1 is never used */
+            case 0xcc:
+            case 0xd0:
+                skip = 1;
+                break;
+            case 0xcd:
+            case 0xd1:
+                skip = 2;
+                break;
+            case 0xce:
+            case 0xd2:
+            case 0xca:
+                skip = 4;
+                break;
+            case 0xcf:
+            case 0xd3:
+            case 0xcb:
+                skip = 8;
+                break;
+            case 0xd4:
+                skip = 2;
+                break; /* fixext 1: type + 1 */
+            case 0xd5:
+                skip = 3;
+                break;
+            case 0xd6:
+                skip = 5;
+                break;
+            case 0xd7:
+                skip = 9;
+                break;
+            case 0xd8:
+                skip = 17;
+                break;
+            case 0xc4:
+            case 0xd9:
+            case 0xc7:
+                need = 1;
+                break;
+            case 0xc5:
+            case 0xda:
+            case 0xc8:
+                need = 2;
+                break;
+            case 0xc6:
+            case 0xdb:
+            case 0xc9:
+                need = 4;
+                break;
+            case 0xdc:
+            case 0xde:
+                need = 2;
+                break;
+            case 0xdd:
+            case 0xdf:
+                need = 4;
+                break;
+            default:
+                return -1; /* 0xc1 is never used */
             }
             if (need) {
                 if (len - p < need) return -1;
                 uint64_t n = 0;
-                for (size_t i = 0; i < need; i++) n = n << 8 | buf[p + i];
+                for (size_t i = 0; i < need; i++)
+                    n = n << 8 | buf[p + i];
                 p += need;
-                if (t == 0xdc || t == 0xdd) children = n;
-                else if (t == 0xde || t == 0xdf) children = n * 2;
-                else if (t >= 0xc7 && t <= 0xc9) skip = n + 1; /* ext: type byte + data */
-                else skip = n;
+                if (t == 0xdc || t == 0xdd)
+                    children = n;
+                else if (t == 0xde || t == 0xdf)
+                    children = n * 2;
+                else if (t >= 0xc7 && t <= 0xc9)
+                    skip = n + 1; /* ext: type byte + data */
+                else
+                    skip = n;
             }
         }
         if (skip) {
@@ -231,8 +279,10 @@ void club_pk_kv_int(msgpack_packer *pk, const char *k, int64_t v)
 void club_pk_kv_bool(msgpack_packer *pk, const char *k, bool v)
 {
     club_pk_str(pk, k);
-    if (v) msgpack_pack_true(pk);
-    else msgpack_pack_false(pk);
+    if (v)
+        msgpack_pack_true(pk);
+    else
+        msgpack_pack_false(pk);
 }
 
 void club_pk_reply_ok(msgpack_packer *pk, uint32_t rid)

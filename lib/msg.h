@@ -1,8 +1,8 @@
 /* msg: the msgpack envelope of the public protocol (see docs/PROTOCOL.md).
  *
  * Requests  {"rid": u32, "op": "domain.verb", "args": {...}, "idem": "..."}
- * Replies   {"rid": n, "ok": true, "data": {...}} | {"rid": n, "ok": false, "error": {code, message}}
- * Pushes    {"ev": "name", "data": {...}}
+ * Replies   {"rid": n, "ok": true, "data": {...}} | {"rid": n, "ok": false, "error": {code,
+ * message}} Pushes    {"ev": "name", "data": {...}}
  *
  * Decoding is two steps: club_mp_precheck() walks the raw bytes without allocating and refuses
  * anything whose declared sizes cannot fit the frame (so a 20-byte frame cannot make the
@@ -17,10 +17,10 @@
 
 #include <msgpack.h>
 
-#define CLUB_MAX_FRAME   65536
-#define CLUB_MAX_OP_LEN  64
-#define CLUB_MAX_IDEM    64
-#define CLUB_MAX_DEPTH   16
+#define CLUB_MAX_FRAME  65536
+#define CLUB_MAX_OP_LEN 64
+#define CLUB_MAX_IDEM   64
+#define CLUB_MAX_DEPTH  16
 
 /* Error codes of the protocol, in one enum so C code never spells them by hand. */
 typedef enum {

@@ -42,7 +42,8 @@ double stats_chi_square(const uint64_t *counts, const double *probs, size_t k, d
                         int *df)
 {
     uint64_t n = 0;
-    for (size_t i = 0; i < k; i++) n += counts[i];
+    for (size_t i = 0; i < k; i++)
+        n += counts[i];
     double s = 0;
     for (size_t i = 0; i < k; i++) {
         double e = (double)n * probs[i];
@@ -58,7 +59,8 @@ double stats_chi_square_uniform(const uint64_t *counts, size_t k, double *stat, 
 {
     double probs[4096];
     if (k > 4096) k = 4096;
-    for (size_t i = 0; i < k; i++) probs[i] = 1.0 / (double)k;
+    for (size_t i = 0; i < k; i++)
+        probs[i] = 1.0 / (double)k;
     return stats_chi_square(counts, probs, k, stat, df);
 }
 
@@ -66,8 +68,10 @@ double stats_runs_test(const uint8_t *bits, size_t n, double *z)
 {
     double n1 = 0, n2 = 0, runs = n ? 1 : 0;
     for (size_t i = 0; i < n; i++) {
-        if (bits[i]) n1++;
-        else n2++;
+        if (bits[i])
+            n1++;
+        else
+            n2++;
         if (i && bits[i] != bits[i - 1]) runs++;
     }
     double nn = n1 + n2;
@@ -88,7 +92,8 @@ double stats_serial_correlation(const double *x, size_t n, double *r)
         return 1.0;
     }
     double mean = 0;
-    for (size_t i = 0; i < n; i++) mean += x[i];
+    for (size_t i = 0; i < n; i++)
+        mean += x[i];
     mean /= (double)n;
     double num = 0, den = 0;
     for (size_t i = 0; i < n; i++) {

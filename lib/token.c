@@ -10,8 +10,8 @@
 #include "util.h"
 #include "wire.h"
 
-char *club_jwt_issue(const club_jwt_key_t *key, uint64_t user, int rank, int64_t now,
-                     int64_t ttl, int64_t *exp_out)
+char *club_jwt_issue(const club_jwt_key_t *key, uint64_t user, int rank, int64_t now, int64_t ttl,
+                     int64_t *exp_out)
 {
     jwt_t *j = NULL;
     char *out = NULL;
@@ -46,11 +46,14 @@ static int s_header_ok(const char *token, const char *kid)
     char b64[700];
     size_t n = (size_t)(dot - token);
     memcpy(b64, token, n);
-    while (n % 4) b64[n++] = '=';
+    while (n % 4)
+        b64[n++] = '=';
     b64[n] = 0;
     for (size_t i = 0; i < n; i++) {
-        if (b64[i] == '-') b64[i] = '+';
-        else if (b64[i] == '_') b64[i] = '/';
+        if (b64[i] == '-')
+            b64[i] = '+';
+        else if (b64[i] == '_')
+            b64[i] = '/';
     }
     unsigned char hdr[600];
     int len = EVP_DecodeBlock(hdr, (const unsigned char *)b64, (int)n);

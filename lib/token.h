@@ -15,8 +15,8 @@ typedef struct {
 } club_jwt_key_t;
 
 /* Returns a malloc'd token, or NULL. */
-char *club_jwt_issue(const club_jwt_key_t *key, uint64_t user, int rank, int64_t now,
-                     int64_t ttl, int64_t *exp_out);
+char *club_jwt_issue(const club_jwt_key_t *key, uint64_t user, int rank, int64_t now, int64_t ttl,
+                     int64_t *exp_out);
 
 typedef struct {
     uint64_t user;

@@ -44,7 +44,8 @@ void club_u64map_put(club_u64map_t *m, uint64_t key, void *val)
 {
     if ((m->len + 1) * 4 > m->cap * 3) s_grow(m);
     size_t i = s_slot(key, m->cap);
-    while (m->keys[i] && m->keys[i] != key) i = (i + 1) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != key)
+        i = (i + 1) & (m->cap - 1);
     if (!m->keys[i]) {
         m->keys[i] = key;
         m->len++;
@@ -67,7 +68,8 @@ void *club_u64map_del(club_u64map_t *m, uint64_t key)
 {
     if (!key || !m->cap) return NULL;
     size_t mask = m->cap - 1, i = s_slot(key, m->cap);
-    while (m->keys[i] && m->keys[i] != key) i = (i + 1) & mask;
+    while (m->keys[i] && m->keys[i] != key)
+        i = (i + 1) & mask;
     if (!m->keys[i]) return NULL;
     void *val = m->vals[i];
     m->len--;

@@ -145,7 +145,8 @@ const char *club_oneline(const char *msg, char *buf, size_t cap)
         if (c == ' ' && (n == 0 || buf[n - 1] == ' ')) continue;
         buf[n++] = c;
     }
-    while (n && buf[n - 1] == ' ') n--;
+    while (n && buf[n - 1] == ' ')
+        n--;
     buf[n] = 0;
     return buf;
 }

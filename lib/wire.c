@@ -5,13 +5,15 @@
 
 static void s_put64(uint8_t *p, uint64_t v)
 {
-    for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static uint64_t s_get64(const uint8_t *p)
 {
     uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
     return v;
 }
 
@@ -61,10 +63,14 @@ void club_topic_user(uint64_t user, char out[CLUB_TOPIC_LEN + 1])
 const char *club_rank_name(int rank)
 {
     switch (rank) {
-    case CLUB_RANK_STANDARD: return "STANDARD";
-    case CLUB_RANK_PREMIUM: return "PREMIUM";
-    case CLUB_RANK_VIP: return "VIP";
-    default: return "NONE";
+    case CLUB_RANK_STANDARD:
+        return "STANDARD";
+    case CLUB_RANK_PREMIUM:
+        return "PREMIUM";
+    case CLUB_RANK_VIP:
+        return "VIP";
+    default:
+        return "NONE";
     }
 }
 

@@ -100,24 +100,39 @@ int fairplay_verify(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'g': game = optarg; break;
-        case 's': ss = optarg; break;
-        case 'c': cs = optarg; break;
+        case 'g':
+            game = optarg;
+            break;
+        case 's':
+            ss = optarg;
+            break;
+        case 'c':
+            cs = optarg;
+            break;
         case 'n':
             if (club_parse_i64(optarg, &nonce) || nonce < 0) nonce = -2;
             break;
         case 'b':
             if (club_parse_i64(optarg, &bet) || bet <= 0) bet = -1;
             break;
-        case 'x': choice = optarg; break;
-        case 'B': slip = optarg; break;
-        case 'h': fputs(FAIRPLAY_VERIFY_HELP, stdout); return 0;
-        default: fputs(FAIRPLAY_VERIFY_HELP, stderr); return 2;
+        case 'x':
+            choice = optarg;
+            break;
+        case 'B':
+            slip = optarg;
+            break;
+        case 'h':
+            fputs(FAIRPLAY_VERIFY_HELP, stdout);
+            return 0;
+        default:
+            fputs(FAIRPLAY_VERIFY_HELP, stderr);
+            return 2;
         }
     }
     int g = game ? s_game(game) : -1;
-    const char *err = g < 0                                  ? "--game must be slot, roulette or rps"
-                      : !ss || !club_fair_server_seed_ok(ss) ? "--server-seed must be 64 lowercase hex characters"
+    const char *err = g < 0 ? "--game must be slot, roulette or rps"
+                      : !ss || !club_fair_server_seed_ok(ss)
+                          ? "--server-seed must be 64 lowercase hex characters"
                       : !cs || !club_fair_client_seed_ok(cs, strlen(cs))
                           ? "--client-seed must be 1-64 of letters, digits, _ . -"
                       : nonce < 0 ? "--nonce must be a whole number, 0 or more"
@@ -138,11 +153,13 @@ int fairplay_verify(int argc, char **argv)
         slot_result_t r;
         slot_spin(d, &f, bet, &r);
         printf("game              slot, bet %lld\nstops            ", (long long)bet);
-        for (int i = 0; i < SLOT_REELS; i++) printf(" %u", r.stops[i]);
+        for (int i = 0; i < SLOT_REELS; i++)
+            printf(" %u", r.stops[i]);
         printf("\n");
         for (int row = 0; row < SLOT_ROWS; row++) {
             printf("row %d            ", row);
-            for (int i = 0; i < SLOT_REELS; i++) printf(" %-7s", slot_symbol_name(r.grid[i][row]));
+            for (int i = 0; i < SLOT_REELS; i++)
+                printf(" %-7s", slot_symbol_name(r.grid[i][row]));
             printf("\n");
         }
         for (uint32_t i = 0; i < r.nwins; i++)
@@ -213,7 +230,9 @@ int fairplay_sim(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'g': game = optarg; break;
+        case 'g':
+            game = optarg;
+            break;
         case 'r':
             if (club_parse_i64(optarg, &v) || v < 100 || v > 1000000000) {
                 fprintf(stderr, "sim: --rounds must be from 100 to 1000000000\n");
@@ -242,9 +261,15 @@ int fairplay_sim(int argc, char **argv)
             }
             snprintf(o.client_seed, sizeof o.client_seed, "%s", optarg);
             break;
-        case 'e': exact_only = true; break;
-        case 'h': fputs(FAIRPLAY_SIM_HELP, stdout); return 0;
-        default: fputs(FAIRPLAY_SIM_HELP, stderr); return 2;
+        case 'e':
+            exact_only = true;
+            break;
+        case 'h':
+            fputs(FAIRPLAY_SIM_HELP, stdout);
+            return 0;
+        default:
+            fputs(FAIRPLAY_SIM_HELP, stderr);
+            return 2;
         }
     }
     int g = game ? s_game(game) : -1;
@@ -259,7 +284,8 @@ int fairplay_sim(int argc, char **argv)
         uint64_t num, den;
         const slot_def_t *d = slot_default();
         uint64_t combos = 1;
-        for (int r = 0; r < SLOT_REELS; r++) combos *= d->lens[r];
+        for (int r = 0; r < SLOT_REELS; r++)
+            combos *= d->lens[r];
         fprintf(stderr, "enumerating all %llu reel-stop combinations x %d paylines ...\n",
                 (unsigned long long)combos, SLOT_LINES);
         int64_t t0 = club_mono_ns();
@@ -301,7 +327,9 @@ int fairplay_sim(int argc, char **argv)
     char hash[65];
     club_sha256_hex(r.server_seed, strlen(r.server_seed), hash);
     printf("game                %s, %lld coins staked per round%s\n", game, (long long)r.bet,
-           g == SIM_ROULETTE ? " (one of each bet type)" : g == SIM_RPS ? " on rock" : "");
+           g == SIM_ROULETTE ? " (one of each bet type)"
+           : g == SIM_RPS    ? " on rock"
+                             : "");
     printf("seeds               server %s\n                    (hash %s), client %s\n",
            r.server_seed, hash, r.client_seed);
     printf("rounds              %llu in %.2f s (%.2f M rounds/s, %d threads)\n",
@@ -315,11 +343,13 @@ int fairplay_sim(int argc, char **argv)
     printf("tests at 99%% confidence (pass when p >= 0.01):\n");
     for (int i = 0; i < r.ntests; i++) {
         const sim_test_t *t = &r.tests[i];
-        if (t->df) printf("  %-30s chi2 %10.2f  df %3d  p %.4f  %s\n", t->name, t->stat, t->df, t->p,
-                          t->pass ? "pass" : "FAIL");
-        else printf("  %-30s %s %+9.5f          p %.4f  %s\n", t->name,
-                    strstr(t->name, "serial") ? "r   " : "z   ", t->stat, t->p,
-                    t->pass ? "pass" : "FAIL");
+        if (t->df)
+            printf("  %-30s chi2 %10.2f  df %3d  p %.4f  %s\n", t->name, t->stat, t->df, t->p,
+                   t->pass ? "pass" : "FAIL");
+        else
+            printf("  %-30s %s %+9.5f          p %.4f  %s\n", t->name,
+                   strstr(t->name, "serial") ? "r   " : "z   ", t->stat, t->p,
+                   t->pass ? "pass" : "FAIL");
     }
     printf("verdict             %s\n", r.all_pass ? "PASS" : "FAIL");
     return r.all_pass ? 0 : 1;

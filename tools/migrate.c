@@ -56,7 +56,6 @@ static void s_usage(FILE *out)
                  "  CLUB_CONFIG  optional file of KEY=VALUE lines read before the environment\n");
 }
 
-
 /* NNN_name.sql: at least one digit, then '_', then a name, then ".sql". */
 static int s_parse_name(const char *name, long *number)
 {

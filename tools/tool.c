@@ -32,7 +32,6 @@ static void s_usage(FILE *out);
 
 /* --- shared helpers --- */
 
-
 /* Connects with CLUB_PG, or says what is missing and returns NULL. */
 static PGconn *s_connect(void)
 {

@@ -19,10 +19,10 @@
 #include "rds.h"
 #include "util.h"
 
-#define ARGON_T 2
-#define ARGON_M 19456
-#define ARGON_P 1
-#define LOGIN_FAIL_MAX 10
+#define ARGON_T           2
+#define ARGON_M           19456
+#define ARGON_P           1
+#define LOGIN_FAIL_MAX    10
 #define LOGIN_FAIL_WINDOW 900
 
 static struct {
@@ -90,12 +90,13 @@ static int s_new_refresh(uint64_t user, uint64_t family, char token[64], uint64_
     snprintf(fam, sizeof fam, "%llu", (unsigned long long)family);
     snprintf(ttl, sizeof ttl, "%lld", (long long)S.refresh_ttl);
     const char *p[] = {uid, fam, hhex, ttl};
-    PGresult *r = club_db_exec(S.db,
-                               "INSERT INTO refresh_tokens (user_id, family, token_hash, expires_at) "
-                               "VALUES ($1, CASE WHEN $2::bigint = 0 THEN nextval('refresh_family_seq') "
-                               "ELSE $2::bigint END, decode($3, 'hex'), now() + ($4 || ' seconds')::interval) "
-                               "RETURNING family",
-                               4, p);
+    PGresult *r = club_db_exec(
+        S.db,
+        "INSERT INTO refresh_tokens (user_id, family, token_hash, expires_at) "
+        "VALUES ($1, CASE WHEN $2::bigint = 0 THEN nextval('refresh_family_seq') "
+        "ELSE $2::bigint END, decode($3, 'hex'), now() + ($4 || ' seconds')::interval) "
+        "RETURNING family",
+        4, p);
     int rc = -1;
     if (club_db_ok(S.db, r, "insert refresh token")) {
         int64_t f;
@@ -137,8 +138,8 @@ static void s_reply_session(club_call_t *call, const PGresult *ur)
         return;
     }
     int64_t exp;
-    char *access = club_jwt_issue(&S.key, (uint64_t)uid, rank, club_now_ms() / 1000,
-                                  S.access_ttl, &exp);
+    char *access =
+        club_jwt_issue(&S.key, (uint64_t)uid, rank, club_now_ms() / 1000, S.access_ttl, &exp);
     if (!access) {
         club_call_error(call, CLUB_E_INTERNAL, "could not issue a token");
         return;
@@ -212,7 +213,8 @@ static void s_register(club_call_t *call)
         if (db_ok)
             club_call_error(call, CLUB_E_INVALID_INVITE,
                             "this invite code is not valid, used up or expired; ask for a new one");
-        else club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        else
+            club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
         return;
     }
     char rank[16];
@@ -233,7 +235,8 @@ static void s_register(club_call_t *call)
         if (taken)
             club_call_error(call, CLUB_E_USERNAME_TAKEN,
                             "the username '%s' is taken; choose another", username);
-        else club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
+        else
+            club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
         return;
     }
     /* The wallet and its welcome grant are part of the account: one transaction, through the
@@ -241,12 +244,13 @@ static void s_register(club_call_t *call)
     char welcome[24];
     snprintf(welcome, sizeof welcome, "{%lld}", (long long)S.welcome);
     const char *p3[] = {PQgetvalue(ur, 0, 0), welcome};
-    r = club_db_exec(S.db,
-                     "WITH w AS (INSERT INTO wallets (user_id) VALUES ($1) RETURNING user_id) "
-                     "SELECT s.status FROM w, wallet_settle(w.user_id, NULL, 'auth.register', NULL, "
-                     "'{coins}', $2::bigint[], '{welcome}', 'promo', 'welcome', NULL, NULL, NULL, "
-                     "NULL, NULL, NULL, NULL, NULL, NULL) s",
-                     2, p3);
+    r = club_db_exec(
+        S.db,
+        "WITH w AS (INSERT INTO wallets (user_id) VALUES ($1) RETURNING user_id) "
+        "SELECT s.status FROM w, wallet_settle(w.user_id, NULL, 'auth.register', NULL, "
+        "'{coins}', $2::bigint[], '{welcome}', 'promo', 'welcome', NULL, NULL, NULL, "
+        "NULL, NULL, NULL, NULL, NULL, NULL) s",
+        2, p3);
     if (!club_db_ok(S.db, r, "welcome grant") || PQntuples(r) != 1 ||
         strcmp(PQgetvalue(r, 0, 0), "OK")) {
         PQclear(r);
@@ -290,7 +294,8 @@ static void s_login(club_call_t *call)
     }
     size_t i = 0;
     for (; username[i]; i++)
-        lower[i] = (char)((username[i] >= 'A' && username[i] <= 'Z') ? username[i] + 32 : username[i]);
+        lower[i] =
+            (char)((username[i] >= 'A' && username[i] <= 'Z') ? username[i] + 32 : username[i]);
     lower[i] = 0;
     if (!s_username_ok(username)) {
         argon2id_verify(S.dummy_hash, password, strlen(password));
@@ -303,8 +308,8 @@ static void s_login(club_call_t *call)
         return;
     }
     char sql[256];
-    snprintf(sql, sizeof sql, "SELECT %s, u.password_hash FROM users u WHERE lower(u.username) = $1",
-             USER_COLS);
+    snprintf(sql, sizeof sql,
+             "SELECT %s, u.password_hash FROM users u WHERE lower(u.username) = $1", USER_COLS);
     const char *p[] = {lower};
     PGresult *ur = club_db_exec(S.db, sql, 1, p);
     if (!club_db_ok(S.db, ur, "find user")) {
@@ -449,13 +454,17 @@ static void s_refresh(club_call_t *call)
     }
     if (spent || revoked || expired || banned) {
         s_rollback();
-        if (banned) club_call_error(call, CLUB_E_BANNED, "this account is banned; contact support");
-        else club_call_error(call, CLUB_E_UNAUTHENTICATED,
-                             "this refresh token is no longer valid; log in again");
+        if (banned)
+            club_call_error(call, CLUB_E_BANNED, "this account is banned; contact support");
+        else
+            club_call_error(call, CLUB_E_UNAUTHENTICATED,
+                            "this refresh token is no longer valid; log in again");
         return;
     }
-    r = club_db_exec(S.db, "UPDATE refresh_tokens SET spent_at = now() WHERE token_hash = "
-                           "decode($1, 'hex')", 1, p);
+    r = club_db_exec(S.db,
+                     "UPDATE refresh_tokens SET spent_at = now() WHERE token_hash = "
+                     "decode($1, 'hex')",
+                     1, p);
     bool ok = club_db_ok(S.db, r, "spend refresh token");
     PQclear(r);
     char next[64];
@@ -467,8 +476,8 @@ static void s_refresh(club_call_t *call)
         return;
     }
     int64_t exp;
-    char *access = club_jwt_issue(&S.key, (uint64_t)uid, rank, club_now_ms() / 1000,
-                                  S.access_ttl, &exp);
+    char *access =
+        club_jwt_issue(&S.key, (uint64_t)uid, rank, club_now_ms() / 1000, S.access_ttl, &exp);
     if (!access) {
         club_call_error(call, CLUB_E_INTERNAL, "could not issue a token");
         return;
@@ -520,7 +529,8 @@ static void s_profile(club_call_t *call)
         return;
     }
     int64_t v[4] = {0};
-    for (int i = 0; i < 4; i++) club_parse_i64(PQgetvalue(st, 0, i), &v[i]);
+    for (int i = 0; i < 4; i++)
+        club_parse_i64(PQgetvalue(st, 0, i), &v[i]);
     msgpack_packer *pk = club_call_ok(call);
     msgpack_pack_map(pk, 2);
     club_pk_str(pk, "user");

@@ -25,7 +25,7 @@
 
 #define SETTLE_TIMEOUT_MS 4000
 #define MAX_STALE_RETRIES 3
-#define CACHE_MAX 200000
+#define CACHE_MAX         200000
 
 typedef struct ustate {
     uint64_t user;
@@ -121,8 +121,10 @@ static void s_enter(club_call_t *call)
     ustate_t *u = s_user(call->hdr.user);
     if (u->busy) {
         club_call_defer(call);
-        if (u->qtail) u->qtail->next = call;
-        else u->qhead = call;
+        if (u->qtail)
+            u->qtail->next = call;
+        else
+            u->qhead = call;
         u->qtail = call;
         return;
     }
@@ -165,13 +167,13 @@ static void s_rotate(ustate_t *u, club_call_t *call)
     snprintf(sid, sizeof sid, "%lld", (long long)u->seed_id);
     const char *p[] = {sid, uid, seed, hash, client};
     /* One statement, so the reveal and the new pair commit together. */
-    PGresult *r = club_db_exec(
-        S.db,
-        "WITH old AS (UPDATE fair_seeds SET active = false, revealed_at = now() "
-        "WHERE id = $1 AND active RETURNING id) "
-        "INSERT INTO fair_seeds (user_id, server_seed, server_seed_hash, client_seed) "
-        "SELECT $2, $3, $4, $5 FROM old RETURNING id",
-        5, p);
+    PGresult *r =
+        club_db_exec(S.db,
+                     "WITH old AS (UPDATE fair_seeds SET active = false, revealed_at = now() "
+                     "WHERE id = $1 AND active RETURNING id) "
+                     "INSERT INTO fair_seeds (user_id, server_seed, server_seed_hash, client_seed) "
+                     "SELECT $2, $3, $4, $5 FROM old RETURNING id",
+                     5, p);
     if (!club_db_ok(S.db, r, "rotate seeds") || PQntuples(r) != 1) {
         PQclear(r);
         u->loaded = false;
@@ -208,13 +210,15 @@ static void s_slot_info(club_call_t *call)
     msgpack_pack_array(pk, SLOT_REELS);
     for (int r = 0; r < SLOT_REELS; r++) {
         msgpack_pack_array(pk, d->lens[r]);
-        for (uint32_t i = 0; i < d->lens[r]; i++) club_pk_str(pk, slot_symbol_name(d->strips[r][i]));
+        for (uint32_t i = 0; i < d->lens[r]; i++)
+            club_pk_str(pk, slot_symbol_name(d->strips[r][i]));
     }
     club_pk_str(pk, "paylines");
     msgpack_pack_array(pk, d->nlines);
     for (uint32_t l = 0; l < d->nlines; l++) {
         msgpack_pack_array(pk, SLOT_REELS);
-        for (int r = 0; r < SLOT_REELS; r++) msgpack_pack_uint8(pk, d->lines[l][r]);
+        for (int r = 0; r < SLOT_REELS; r++)
+            msgpack_pack_uint8(pk, d->lines[l][r]);
     }
     club_pk_str(pk, "paytable");
     msgpack_pack_array(pk, d->npays);
@@ -364,8 +368,10 @@ static void s_play_send(play_ctx_t *ctx)
     msgpack_pack_map(&pk, 10);
     club_pk_kv_int(&pk, "user", (int64_t)u->user);
     club_pk_str(&pk, "idem");
-    if (call->req.idem) club_pk_strn(&pk, call->req.idem, call->req.idem_len);
-    else msgpack_pack_nil(&pk);
+    if (call->req.idem)
+        club_pk_strn(&pk, call->req.idem, call->req.idem_len);
+    else
+        msgpack_pack_nil(&pk);
     club_pk_strn(&pk, "op", 2);
     club_pk_strn(&pk, call->req.op, call->req.op_len);
     club_pk_str(&pk, "req_hash");
@@ -400,7 +406,8 @@ static void s_play_send(play_ctx_t *ctx)
     if (club_actor_request(call->actor, "wallet", u->user, (const uint8_t *)body.data, body.size,
                            SETTLE_TIMEOUT_MS, s_on_settle, ctx) != 0) {
         u->busy = false;
-        club_call_error(call, CLUB_E_UNAVAILABLE, "the wallet is unavailable; retry with the same idem");
+        club_call_error(call, CLUB_E_UNAVAILABLE,
+                        "the wallet is unavailable; retry with the same idem");
         free(ctx);
     }
     msgpack_sbuffer_destroy(&fields);
@@ -442,7 +449,8 @@ static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
             s_play_send(ctx); /* owns ctx again */
             return;
         }
-        club_call_error(call, CLUB_E_UNAVAILABLE, "games are unavailable; retry with the same idem");
+        club_call_error(call, CLUB_E_UNAVAILABLE,
+                        "games are unavailable; retry with the same idem");
     } else if (club_mp_streq(st, "INSUFFICIENT_FUNDS")) {
         club_call_error(call, CLUB_E_INSUFFICIENT_FUNDS,
                         "not enough coins for this bet; lower it or claim the daily bonus");
@@ -451,7 +459,8 @@ static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
                         "this idem was already used for a different request; use a new idem");
     } else {
         u->loaded = false;
-        club_call_error(call, CLUB_E_UNAVAILABLE, "the wallet is unavailable; retry with the same idem");
+        club_call_error(call, CLUB_E_UNAVAILABLE,
+                        "the wallet is unavailable; retry with the same idem");
     }
     free(ctx);
     s_next(u);
@@ -498,8 +507,9 @@ static bool s_parse_roulette(club_call_t *call, play_ctx_t *ctx)
     roulette_limits(call->hdr.rank, &min, &max, &table);
     const msgpack_object *bets = club_mp_get(call->req.args, "bets");
     if (!bets || bets->type != MSGPACK_OBJECT_ARRAY || bets->via.array.size == 0) {
-        club_call_error(call, CLUB_E_BAD_REQUEST,
-                        "bets must be a list of {type, value?, amount}, e.g. [{type: red, amount: 100}]");
+        club_call_error(
+            call, CLUB_E_BAD_REQUEST,
+            "bets must be a list of {type, value?, amount}, e.g. [{type: red, amount: 100}]");
         return false;
     }
     if (bets->via.array.size > ROULETTE_MAX_BETS) {
@@ -510,11 +520,13 @@ static bool s_parse_roulette(club_call_t *call, play_ctx_t *ctx)
     for (uint32_t i = 0; i < bets->via.array.size; i++) {
         const msgpack_object *b = &bets->via.array.ptr[i];
         const msgpack_object *t = club_mp_get(b, "type");
-        int type = club_mp_is_str(t) ? roulette_type_from_name(t->via.str.ptr, t->via.str.size) : -1;
+        int type =
+            club_mp_is_str(t) ? roulette_type_from_name(t->via.str.ptr, t->via.str.size) : -1;
         if (type < 0) {
             club_call_error(call, CLUB_E_BAD_REQUEST,
                             "bet %u: type must be straight, red, black, odd, even, low, high, "
-                            "dozen or column", i + 1);
+                            "dozen or column",
+                            i + 1);
             return false;
         }
         roulette_bet_t *rb = &ctx->bets[i];
@@ -541,16 +553,20 @@ static bool s_parse_roulette(club_call_t *call, play_ctx_t *ctx)
             return false;
         }
         if (rb->amount < min || rb->amount > max) {
-            club_call_error(call, CLUB_E_LIMIT, "bet %u: each bet must be from %lld to %lld coins "
-                            "for your rank", i + 1, (long long)min, (long long)max);
+            club_call_error(call, CLUB_E_LIMIT,
+                            "bet %u: each bet must be from %lld to %lld coins "
+                            "for your rank",
+                            i + 1, (long long)min, (long long)max);
             return false;
         }
         ctx->bet += rb->amount;
     }
     ctx->nbets = (int)bets->via.array.size;
     if (ctx->bet > table) {
-        club_call_error(call, CLUB_E_LIMIT, "the bets total %lld; the table maximum for your rank "
-                        "is %lld", (long long)ctx->bet, (long long)table);
+        club_call_error(call, CLUB_E_LIMIT,
+                        "the bets total %lld; the table maximum for your rank "
+                        "is %lld",
+                        (long long)ctx->bet, (long long)table);
         return false;
     }
     return true;
@@ -605,7 +621,8 @@ static void s_roulette_info(club_call_t *call)
     for (int t = 0; t < RB__COUNT; t++) {
         roulette_bet_t b = {(roulette_bet_type_t)t, t == RB_STRAIGHT ? 17 : 1, 1};
         int64_t m = 0;
-        for (int n = 0; n < ROULETTE_POCKETS && !m; n++) m = roulette_payout(&b, n);
+        for (int n = 0; n < ROULETTE_POCKETS && !m; n++)
+            m = roulette_payout(&b, n);
         club_pk_kv_int(pk, roulette_type_name((roulette_bet_type_t)t), m);
     }
     club_call_send(call, 0, 0, 0, 0);
@@ -694,11 +711,16 @@ static void s_run(ustate_t *u, club_call_t *call)
         return;
     }
     const club_req_t *q = &call->req;
-    if (q->op_len == 9 && !memcmp(q->op, "slot.spin", 9)) s_play(u, call, G_SLOT);
-    else if (q->op_len == 13 && !memcmp(q->op, "roulette.spin", 13)) s_play(u, call, G_ROULETTE);
-    else if (q->op_len == 8 && !memcmp(q->op, "rps.play", 8)) s_play(u, call, G_RPS);
-    else if (q->op_len == 10 && !memcmp(q->op, "fair.seeds", 10)) s_seeds(u, call);
-    else s_rotate(u, call);
+    if (q->op_len == 9 && !memcmp(q->op, "slot.spin", 9))
+        s_play(u, call, G_SLOT);
+    else if (q->op_len == 13 && !memcmp(q->op, "roulette.spin", 13))
+        s_play(u, call, G_ROULETTE);
+    else if (q->op_len == 8 && !memcmp(q->op, "rps.play", 8))
+        s_play(u, call, G_RPS);
+    else if (q->op_len == 10 && !memcmp(q->op, "fair.seeds", 10))
+        s_seeds(u, call);
+    else
+        s_rotate(u, call);
 }
 
 /* Idle users' state is dropped when the cache is large; it reloads from Postgres. */

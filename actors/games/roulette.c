@@ -4,8 +4,8 @@
 
 #include "wire.h"
 
-static const char *const s_types[RB__COUNT] = {"straight", "red", "black", "odd", "even",
-                                               "low", "high", "dozen", "column"};
+static const char *const s_types[RB__COUNT] = {"straight", "red",  "black", "odd",   "even",
+                                               "low",      "high", "dozen", "column"};
 
 const char *roulette_type_name(roulette_bet_type_t t)
 {
@@ -52,16 +52,38 @@ int64_t roulette_payout(const roulette_bet_t *b, int n)
     bool win = false;
     int64_t mult = 2;
     switch (b->type) {
-    case RB_STRAIGHT: win = n == b->value; mult = 36; break;
-    case RB_RED: win = n != 0 && roulette_is_red(n); break;
-    case RB_BLACK: win = n != 0 && !roulette_is_red(n); break;
-    case RB_ODD: win = n != 0 && n % 2 == 1; break;
-    case RB_EVEN: win = n != 0 && n % 2 == 0; break;
-    case RB_LOW: win = n >= 1 && n <= 18; break;
-    case RB_HIGH: win = n >= 19 && n <= 36; break;
-    case RB_DOZEN: win = n != 0 && (n - 1) / 12 + 1 == b->value; mult = 3; break;
-    case RB_COLUMN: win = n != 0 && (n - 1) % 3 + 1 == b->value; mult = 3; break;
-    default: break;
+    case RB_STRAIGHT:
+        win = n == b->value;
+        mult = 36;
+        break;
+    case RB_RED:
+        win = n != 0 && roulette_is_red(n);
+        break;
+    case RB_BLACK:
+        win = n != 0 && !roulette_is_red(n);
+        break;
+    case RB_ODD:
+        win = n != 0 && n % 2 == 1;
+        break;
+    case RB_EVEN:
+        win = n != 0 && n % 2 == 0;
+        break;
+    case RB_LOW:
+        win = n >= 1 && n <= 18;
+        break;
+    case RB_HIGH:
+        win = n >= 19 && n <= 36;
+        break;
+    case RB_DOZEN:
+        win = n != 0 && (n - 1) / 12 + 1 == b->value;
+        mult = 3;
+        break;
+    case RB_COLUMN:
+        win = n != 0 && (n - 1) % 3 + 1 == b->value;
+        mult = 3;
+        break;
+    default:
+        break;
     }
     return win ? b->amount * mult : 0;
 }
@@ -75,7 +97,8 @@ void roulette_rtp_exact(roulette_bet_type_t t, int value, uint64_t *num, uint64_
 {
     roulette_bet_t b = {t, value, 1};
     uint64_t sum = 0;
-    for (int n = 0; n < ROULETTE_POCKETS; n++) sum += (uint64_t)roulette_payout(&b, n);
+    for (int n = 0; n < ROULETTE_POCKETS; n++)
+        sum += (uint64_t)roulette_payout(&b, n);
     *num = sum;
     *den = ROULETTE_POCKETS;
 }
@@ -84,8 +107,17 @@ void roulette_limits(int rank, int64_t *min, int64_t *max, int64_t *table_max)
 {
     *min = 10;
     switch (rank) {
-    case CLUB_RANK_VIP: *max = 10000; *table_max = 50000; break;
-    case CLUB_RANK_PREMIUM: *max = 2000; *table_max = 10000; break;
-    default: *max = 500; *table_max = 2000; break;
+    case CLUB_RANK_VIP:
+        *max = 10000;
+        *table_max = 50000;
+        break;
+    case CLUB_RANK_PREMIUM:
+        *max = 2000;
+        *table_max = 10000;
+        break;
+    default:
+        *max = 500;
+        *table_max = 2000;
+        break;
     }
 }

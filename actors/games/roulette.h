@@ -9,11 +9,19 @@
 
 #include "fair.h"
 
-#define ROULETTE_POCKETS 37
+#define ROULETTE_POCKETS  37
 #define ROULETTE_MAX_BETS 40
 
 typedef enum {
-    RB_STRAIGHT, RB_RED, RB_BLACK, RB_ODD, RB_EVEN, RB_LOW, RB_HIGH, RB_DOZEN, RB_COLUMN,
+    RB_STRAIGHT,
+    RB_RED,
+    RB_BLACK,
+    RB_ODD,
+    RB_EVEN,
+    RB_LOW,
+    RB_HIGH,
+    RB_DOZEN,
+    RB_COLUMN,
     RB__COUNT
 } roulette_bet_type_t;
 

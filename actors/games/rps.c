@@ -47,7 +47,8 @@ void rps_rtp_exact(uint64_t *num, uint64_t *den)
 {
     /* Over the 3 equally likely house choices, per unit bet of 100. */
     uint64_t sum = 0;
-    for (int h = 0; h < 3; h++) sum += (uint64_t)rps_payout(rps_result(RPS_ROCK, h), 100);
+    for (int h = 0; h < 3; h++)
+        sum += (uint64_t)rps_payout(rps_result(RPS_ROCK, h), 100);
     *num = sum;
     *den = 300;
 }
@@ -56,8 +57,14 @@ void rps_bet_limits(int rank, int64_t *min, int64_t *max)
 {
     *min = 10;
     switch (rank) {
-    case CLUB_RANK_VIP: *max = 10000; break;
-    case CLUB_RANK_PREMIUM: *max = 2000; break;
-    default: *max = 500; break;
+    case CLUB_RANK_VIP:
+        *max = 10000;
+        break;
+    case CLUB_RANK_PREMIUM:
+        *max = 2000;
+        break;
+    default:
+        *max = 500;
+        break;
     }
 }

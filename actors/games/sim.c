@@ -19,9 +19,9 @@
 /* The roulette slip simulated: one of each kind of bet, so every payout path is exercised;
  * each bet's RTP is 36/37, so the slip's is too. */
 static const roulette_bet_t s_slip[] = {
-    {RB_STRAIGHT, 17, 10}, {RB_RED, 0, 10},   {RB_BLACK, 0, 10}, {RB_ODD, 0, 10},
-    {RB_EVEN, 0, 10},      {RB_LOW, 0, 10},   {RB_HIGH, 0, 10},  {RB_DOZEN, 2, 10},
-    {RB_COLUMN, 3, 10},
+    {RB_STRAIGHT, 17, 10}, {RB_RED, 0, 10},   {RB_BLACK, 0, 10},
+    {RB_ODD, 0, 10},       {RB_EVEN, 0, 10},  {RB_LOW, 0, 10},
+    {RB_HIGH, 0, 10},      {RB_DOZEN, 2, 10}, {RB_COLUMN, 3, 10},
 };
 #define SLIP_N (sizeof s_slip / sizeof s_slip[0])
 
@@ -48,14 +48,16 @@ static void *s_work(void *arg)
         case SIM_SLOT: {
             slot_result_t r;
             slot_spin(d, &f, w->bet, &r);
-            for (int i = 0; i < SLOT_REELS; i++) w->counts[i][r.stops[i]]++;
+            for (int i = 0; i < SLOT_REELS; i++)
+                w->counts[i][r.stops[i]]++;
             w->primary[n] = (uint8_t)r.stops[0];
             win = r.win;
             break;
         }
         case SIM_ROULETTE: {
             int num = roulette_spin_number(&f);
-            for (size_t i = 0; i < SLIP_N; i++) win += roulette_payout(&s_slip[i], num);
+            for (size_t i = 0; i < SLIP_N; i++)
+                win += roulette_payout(&s_slip[i], num);
             w->counts[0][num]++;
             w->primary[n] = (uint8_t)num;
             break;
@@ -117,7 +119,8 @@ void sim_slot_rtp_enumerate(uint64_t *num, uint64_t *den, int threads)
     }
     /* sum of per-line multipliers over all combinations; RTP divides by the lines too */
     uint64_t combos = 1;
-    for (int r = 0; r < SLOT_REELS; r++) combos *= d->lens[r];
+    for (int r = 0; r < SLOT_REELS; r++)
+        combos *= d->lens[r];
     *num = sum;
     *den = combos * SLOT_LINES;
 }
@@ -139,10 +142,14 @@ int sim_run(const sim_opts_t *o, sim_report_t *out)
     if (o->rounds < 100 || o->rounds > 1000000000ULL) return -1;
     int threads = o->threads < 1 ? 1 : o->threads > 16 ? 16 : o->threads;
     char hash[65];
-    if (o->server_seed[0]) snprintf(out->server_seed, sizeof out->server_seed, "%s", o->server_seed);
-    else if (club_fair_new_server_seed(out->server_seed, hash)) return -1;
-    if (o->client_seed[0]) snprintf(out->client_seed, sizeof out->client_seed, "%s", o->client_seed);
-    else if (club_fair_new_client_seed(out->client_seed)) return -1;
+    if (o->server_seed[0])
+        snprintf(out->server_seed, sizeof out->server_seed, "%s", o->server_seed);
+    else if (club_fair_new_server_seed(out->server_seed, hash))
+        return -1;
+    if (o->client_seed[0])
+        snprintf(out->client_seed, sizeof out->client_seed, "%s", o->client_seed);
+    else if (club_fair_new_client_seed(out->client_seed))
+        return -1;
 
     const slot_def_t *d = slot_default();
     switch (o->game) {
@@ -152,7 +159,8 @@ int sim_run(const sim_opts_t *o, sim_report_t *out)
         break;
     case SIM_ROULETTE:
         out->bet = 0;
-        for (size_t i = 0; i < SLIP_N; i++) out->bet += s_slip[i].amount;
+        for (size_t i = 0; i < SLIP_N; i++)
+            out->bet += s_slip[i].amount;
         roulette_rtp_exact(RB_RED, 0, &out->rtp_num, &out->rtp_den);
         break;
     case SIM_RPS:
@@ -170,10 +178,15 @@ int sim_run(const sim_opts_t *o, sim_report_t *out)
     atomic_uint_fast64_t done = 0;
     int64_t t0 = club_mono_ns();
     for (int t = 0; t < threads; t++) {
-        w[t] = (worker_t){.o = o, .ss = out->server_seed, .cs = out->client_seed,
+        w[t] = (worker_t){.o = o,
+                          .ss = out->server_seed,
+                          .cs = out->client_seed,
                           .from = n * (uint64_t)t / (uint64_t)threads,
-                          .to = n * (uint64_t)(t + 1) / (uint64_t)threads, .bet = out->bet,
-                          .wins = wins, .primary = primary, .done = &done};
+                          .to = n * (uint64_t)(t + 1) / (uint64_t)threads,
+                          .bet = out->bet,
+                          .wins = wins,
+                          .primary = primary,
+                          .done = &done};
         pthread_create(&th[t], NULL, s_work, &w[t]);
     }
     if (o->progress) {
@@ -189,7 +202,8 @@ int sim_run(const sim_opts_t *o, sim_report_t *out)
             }
         }
     }
-    for (int t = 0; t < threads; t++) pthread_join(th[t], NULL);
+    for (int t = 0; t < threads; t++)
+        pthread_join(th[t], NULL);
     out->seconds = (double)(club_mono_ns() - t0) / 1e9;
     out->rounds = n;
 
@@ -218,7 +232,8 @@ int sim_run(const sim_opts_t *o, sim_report_t *out)
     uint64_t merged[SLOT_REELS][64] = {{0}};
     for (int t = 0; t < threads; t++)
         for (int r = 0; r < SLOT_REELS; r++)
-            for (int i = 0; i < 64; i++) merged[r][i] += w[t].counts[r][i];
+            for (int i = 0; i < 64; i++)
+                merged[r][i] += w[t].counts[r][i];
     double stat, p;
     int df;
     char name[48];
@@ -243,7 +258,8 @@ int sim_run(const sim_opts_t *o, sim_report_t *out)
     s_add_test(out, "serial correlation (lag 1)", rho, 0, p);
 
     out->all_pass = out->rtp_exact >= out->ci_lo && out->rtp_exact <= out->ci_hi;
-    for (int i = 0; i < out->ntests; i++) out->all_pass = out->all_pass && out->tests[i].pass;
+    for (int i = 0; i < out->ntests; i++)
+        out->all_pass = out->all_pass && out->tests[i].pass;
     free(wins);
     free(primary);
     free(bits);

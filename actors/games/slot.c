@@ -2,8 +2,15 @@
 
 #include "wire.h"
 
-enum { W = SYM_WILD, S7 = SYM_SEVEN, BR = SYM_BAR, BL = SYM_BELL, CH = SYM_CHERRY,
-       LM = SYM_LEMON, GR = SYM_GRAPE };
+enum {
+    W = SYM_WILD,
+    S7 = SYM_SEVEN,
+    BR = SYM_BAR,
+    BL = SYM_BELL,
+    CH = SYM_CHERRY,
+    LM = SYM_LEMON,
+    GR = SYM_GRAPE
+};
 
 static const char *const s_names[SYM__COUNT] = {"WILD",   "SEVEN", "BAR",  "BELL",
                                                 "CHERRY", "LEMON", "GRAPE"};
@@ -17,8 +24,9 @@ static const uint8_t s_reel2[] = {W,  BL, GR, LM, CH, GR, BR, GR, LM, GR, BR, GR
                                   GR, LM, CH, GR, CH, GR, BL, GR, LM, S7, CH, GR, LM, CH, BL};
 static const uint8_t s_reel3[] = {BL, CH, BR, GR, W,  LM, GR, LM, GR, BL, S7, CH, GR, S7, GR, BL,
                                   GR, CH, GR, LM, BR, LM, CH, GR, LM, BL, GR, LM, CH, LM, GR, LM};
-static const uint8_t s_reel4[] = {CH, BR, GR, CH, GR, W,  CH, GR, LM, S7, GR, BL, LM, CH, GR, BR, GR,
-                                  LM, GR, LM, GR, BL, BR, BL, LM, GR, CH, LM, CH, LM, GR, BL, LM};
+static const uint8_t s_reel4[] = {CH, BR, GR, CH, GR, W,  CH, GR, LM, S7, GR,
+                                  BL, LM, CH, GR, BR, GR, LM, GR, LM, GR, BL,
+                                  BR, BL, LM, GR, CH, LM, CH, LM, GR, BL, LM};
 
 static const uint8_t s_lines[SLOT_LINES][SLOT_REELS] = {
     {1, 1, 1, 1, 1}, {0, 0, 0, 0, 0}, {2, 2, 2, 2, 2}, {0, 1, 2, 1, 0}, {2, 1, 0, 1, 2},
@@ -26,13 +34,9 @@ static const uint8_t s_lines[SLOT_LINES][SLOT_REELS] = {
 };
 
 static const slot_pay_t s_pays[] = {
-    {W, 5, 1000},
-    {S7, 3, 50},  {S7, 4, 200},  {S7, 5, 1000},
-    {BR, 3, 25},  {BR, 4, 100},  {BR, 5, 400},
-    {BL, 3, 15},  {BL, 4, 50},   {BL, 5, 200},
-    {CH, 3, 10},  {CH, 4, 30},   {CH, 5, 100},
-    {LM, 3, 5},   {LM, 4, 12},   {LM, 5, 50},
-    {GR, 3, 4},   {GR, 4, 10},   {GR, 5, 40},
+    {W, 5, 1000}, {S7, 3, 50}, {S7, 4, 200}, {S7, 5, 1000}, {BR, 3, 25}, {BR, 4, 100}, {BR, 5, 400},
+    {BL, 3, 15},  {BL, 4, 50}, {BL, 5, 200}, {CH, 3, 10},   {CH, 4, 30}, {CH, 5, 100}, {LM, 3, 5},
+    {LM, 4, 12},  {LM, 5, 50}, {GR, 3, 4},   {GR, 4, 10},   {GR, 5, 40},
 };
 
 static const slot_def_t s_default = {
@@ -65,14 +69,16 @@ uint32_t slot_multiplier(const slot_def_t *def, uint8_t sym, uint8_t count)
 void slot_line_run(const uint8_t syms[SLOT_REELS], uint8_t *symbol, uint8_t *count)
 {
     uint8_t j = 0;
-    while (j < SLOT_REELS && syms[j] == SYM_WILD) j++;
+    while (j < SLOT_REELS && syms[j] == SYM_WILD)
+        j++;
     if (j == SLOT_REELS) {
         *symbol = SYM_WILD;
         *count = SLOT_REELS;
         return;
     }
     uint8_t s = syms[j], c = j;
-    while (c < SLOT_REELS && (syms[c] == s || syms[c] == SYM_WILD)) c++;
+    while (c < SLOT_REELS && (syms[c] == s || syms[c] == SYM_WILD))
+        c++;
     *symbol = s;
     *count = c;
 }
@@ -89,7 +95,8 @@ void slot_evaluate(const slot_def_t *def, const uint32_t stops[SLOT_REELS], int6
     }
     for (uint32_t l = 0; l < def->nlines; l++) {
         uint8_t syms[SLOT_REELS], sym, count;
-        for (int r = 0; r < SLOT_REELS; r++) syms[r] = out->grid[r][def->lines[l][r]];
+        for (int r = 0; r < SLOT_REELS; r++)
+            syms[r] = out->grid[r][def->lines[l][r]];
         slot_line_run(syms, &sym, &count);
         uint32_t m = count >= 3 ? slot_multiplier(def, sym, count) : 0;
         if (!m) continue;
@@ -103,7 +110,8 @@ void slot_evaluate(const slot_def_t *def, const uint32_t stops[SLOT_REELS], int6
 void slot_spin(const slot_def_t *def, club_fair_t *rng, int64_t bet, slot_result_t *out)
 {
     uint32_t stops[SLOT_REELS];
-    for (int r = 0; r < SLOT_REELS; r++) stops[r] = club_fair_uniform(rng, def->lens[r]);
+    for (int r = 0; r < SLOT_REELS; r++)
+        stops[r] = club_fair_uniform(rng, def->lens[r]);
     slot_evaluate(def, stops, bet, out);
 }
 
@@ -114,7 +122,8 @@ double slot_rtp_exact(const slot_def_t *def, uint64_t *num, uint64_t *den)
     uint64_t counts[SLOT_REELS][SYM__COUNT] = {{0}};
     uint64_t d = 1;
     for (int r = 0; r < SLOT_REELS; r++) {
-        for (uint32_t i = 0; i < def->lens[r]; i++) counts[r][def->strips[r][i]]++;
+        for (uint32_t i = 0; i < def->lens[r]; i++)
+            counts[r][def->strips[r][i]]++;
         d *= def->lens[r];
     }
     uint64_t n = 0;
@@ -141,8 +150,14 @@ void slot_bet_limits(int rank, int64_t *min, int64_t *max)
 {
     *min = SLOT_LINES;
     switch (rank) {
-    case CLUB_RANK_VIP: *max = 10000; break;
-    case CLUB_RANK_PREMIUM: *max = 2000; break;
-    default: *max = 500; break;
+    case CLUB_RANK_VIP:
+        *max = 10000;
+        break;
+    case CLUB_RANK_PREMIUM:
+        *max = 2000;
+        break;
+    default:
+        *max = 500;
+        break;
     }
 }

@@ -16,7 +16,7 @@
 #include "fair.h"
 
 #define SLOT_REELS 5
-#define SLOT_ROWS 3
+#define SLOT_ROWS  3
 #define SLOT_LINES 10
 
 enum { SYM_WILD, SYM_SEVEN, SYM_BAR, SYM_BELL, SYM_CHERRY, SYM_LEMON, SYM_GRAPE, SYM__COUNT };

@@ -196,8 +196,7 @@ static void s_params(const settle_t *s, params_t *p)
         oc += (size_t)snprintf(p->cur + oc, sizeof p->cur - oc, "%s%s", sep, s->currency[i]);
         od += (size_t)snprintf(p->delta + od, sizeof p->delta - od, "%s%lld", sep,
                                (long long)s->delta[i]);
-        orr += (size_t)snprintf(p->reason + orr, sizeof p->reason - orr, "%s%s", sep,
-                                s->reason[i]);
+        orr += (size_t)snprintf(p->reason + orr, sizeof p->reason - orr, "%s%s", sep, s->reason[i]);
     }
     snprintf(p->cur + oc, sizeof p->cur - oc, "}");
     snprintf(p->delta + od, sizeof p->delta - od, "}");
@@ -238,7 +237,8 @@ static void s_params(const settle_t *s, params_t *p)
 static int64_t s_be64(const char *p)
 {
     uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = v << 8 | (uint8_t)p[i];
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | (uint8_t)p[i];
     return (int64_t)v;
 }
 
@@ -299,8 +299,10 @@ static int s_run_batch(settle_t *head, int n, uint8_t **replays)
         }
         if (idx >= 0 && idx < n && s) {
             int got = s_read_row(s, r);
-            if (got < 0) rc = -1;
-            else if (got == 1) replays[idx] = (uint8_t *)s->reply;
+            if (got < 0)
+                rc = -1;
+            else if (got == 1)
+                replays[idx] = (uint8_t *)s->reply;
             s = s->next;
         } else if (st != PGRES_COMMAND_OK) {
             rc = -1; /* BEGIN or COMMIT failed, or aborted */
@@ -399,8 +401,10 @@ static void s_flush(club_actor_t *actor)
 static void s_enqueue(settle_t *s)
 {
     club_call_defer(s->call);
-    if (S.tail) S.tail->next = s;
-    else S.head = s;
+    if (S.tail)
+        S.tail->next = s;
+    else
+        S.head = s;
     S.tail = s;
     S.n++;
 }
@@ -428,15 +432,20 @@ static void s_settle(club_call_t *call)
     const uint8_t *hash;
     size_t hlen;
     const char *bad = NULL;
-    if (!club_mp_i64(club_mp_get(a, "user"), &user) || user <= 0 || (uint64_t)user != call->hdr.user)
+    if (!club_mp_i64(club_mp_get(a, "user"), &user) || user <= 0 ||
+        (uint64_t)user != call->hdr.user)
         bad = "user";
-    else if (!club_mp_strcpy(club_mp_get(a, "op"), s->op, sizeof s->op)) bad = "op";
-    else if (!s_bin(club_mp_get(a, "req_hash"), &hash, &hlen) || hlen != 32) bad = "req_hash";
+    else if (!club_mp_strcpy(club_mp_get(a, "op"), s->op, sizeof s->op))
+        bad = "op";
+    else if (!s_bin(club_mp_get(a, "req_hash"), &hash, &hlen) || hlen != 32)
+        bad = "req_hash";
     else if (!moves || moves->type != MSGPACK_OBJECT_ARRAY || moves->via.array.size < 1 ||
              moves->via.array.size > MAX_MOVES)
         bad = "moves";
-    else if (!club_mp_strcpy(club_mp_get(a, "counter"), s->counter, sizeof s->counter)) bad = "counter";
-    else if (!club_mp_strcpy(club_mp_get(a, "ref"), s->ref, sizeof s->ref)) bad = "ref";
+    else if (!club_mp_strcpy(club_mp_get(a, "counter"), s->counter, sizeof s->counter))
+        bad = "counter";
+    else if (!club_mp_strcpy(club_mp_get(a, "ref"), s->ref, sizeof s->ref))
+        bad = "ref";
     if (!bad) {
         s->user = (uint64_t)user;
         memcpy(s->req_hash, hash, 32);
@@ -484,8 +493,10 @@ void actors_request_hash(const club_call_t *call, uint8_t out[32])
     msgpack_packer pk;
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
     club_pk_strn(&pk, call->req.op, call->req.op_len);
-    if (call->req.args) msgpack_pack_object(&pk, *call->req.args);
-    else msgpack_pack_nil(&pk);
+    if (call->req.args)
+        msgpack_pack_object(&pk, *call->req.args);
+    else
+        msgpack_pack_nil(&pk);
     club_sha256(sb.data, sb.size, out);
     msgpack_sbuffer_destroy(&sb);
 }
@@ -549,8 +560,10 @@ static void s_balance(club_call_t *call)
     if (!club_db_ok(S.db, r, "balance") || PQntuples(r) != 1) {
         bool missing = r && PQresultStatus(r) == PGRES_TUPLES_OK;
         PQclear(r);
-        if (missing) club_call_error(call, CLUB_E_NOT_FOUND, "no wallet for this account");
-        else club_call_error(call, CLUB_E_UNAVAILABLE, "the wallet is unavailable; try again");
+        if (missing)
+            club_call_error(call, CLUB_E_NOT_FOUND, "no wallet for this account");
+        else
+            club_call_error(call, CLUB_E_UNAVAILABLE, "the wallet is unavailable; try again");
         return;
     }
     int64_t coins = 0, gems = 0;
@@ -578,7 +591,8 @@ static void s_history(club_call_t *call)
         return;
     }
     if (b && b->type != MSGPACK_OBJECT_NIL && (!club_mp_i64(b, &before) || before < 1)) {
-        club_call_error(call, CLUB_E_BAD_REQUEST, "before must be an entry id from a previous page");
+        club_call_error(call, CLUB_E_BAD_REQUEST,
+                        "before must be an entry id from a previous page");
         return;
     }
     s_flush(call->actor);
@@ -587,12 +601,12 @@ static void s_history(club_call_t *call)
     snprintf(lim, sizeof lim, "%lld", (long long)limit);
     snprintf(bef, sizeof bef, "%lld", (long long)before);
     const char *p[] = {uid, lim, bef};
-    PGresult *r = club_db_exec(
-        S.db,
-        "SELECT id, currency, delta, balance_after, reason, coalesce(ref, ''), "
-        "(extract(epoch from at)*1000)::bigint FROM ledger WHERE user_id = $1 AND "
-        "($3::bigint = 0 OR id < $3::bigint) ORDER BY id DESC LIMIT $2",
-        3, p);
+    PGresult *r =
+        club_db_exec(S.db,
+                     "SELECT id, currency, delta, balance_after, reason, coalesce(ref, ''), "
+                     "(extract(epoch from at)*1000)::bigint FROM ledger WHERE user_id = $1 AND "
+                     "($3::bigint = 0 OR id < $3::bigint) ORDER BY id DESC LIMIT $2",
+                     3, p);
     if (!club_db_ok(S.db, r, "history")) {
         PQclear(r);
         club_call_error(call, CLUB_E_UNAVAILABLE, "the wallet is unavailable; try again");
@@ -639,10 +653,11 @@ int wallet_init(club_actor_spec_t *spec)
     S.db = club_db_new(pg);
     S.batch_max = (int)club_cfg_int("CLUB_WALLET_BATCH", 512);
     if (S.batch_max < 1) S.batch_max = 1;
-    S.m_batch_seconds = club_hist("club_wallet_commit_seconds",
-                                  "Time to commit one group of settlements", NULL);
+    S.m_batch_seconds =
+        club_hist("club_wallet_commit_seconds", "Time to commit one group of settlements", NULL);
     S.m_batches = club_counter("club_wallet_batches_total", "Group commits", NULL);
-    S.m_settles = club_counter("club_wallet_settles_total", "Settlements committed or refused", NULL);
+    S.m_settles =
+        club_counter("club_wallet_settles_total", "Settlements committed or refused", NULL);
     spec->handlers = s_handlers;
     spec->nhandlers = CLUB_ARRAY_LEN(s_handlers);
     spec->flush = s_flush;

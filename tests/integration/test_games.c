@@ -51,11 +51,10 @@ static void test_roulette_slip(void **state)
     int n = (int)cc_int(r, "number");
     CC_CHECK(n >= 0 && n <= 36, "%s", cc_describe(r));
     CC_STREQ(cc_str(r, "color"), n == 0 ? "green" : s_red(n) ? "red" : "black");
-    int64_t want = s_payout("straight", 17, 10, n) + s_payout("red", 0, 20, n) +
-                   s_payout("black", 0, 20, n) + s_payout("odd", 0, 10, n) +
-                   s_payout("even", 0, 10, n) + s_payout("low", 0, 10, n) +
-                   s_payout("high", 0, 10, n) + s_payout("dozen", 2, 30, n) +
-                   s_payout("column", 3, 30, n);
+    int64_t want =
+        s_payout("straight", 17, 10, n) + s_payout("red", 0, 20, n) + s_payout("black", 0, 20, n) +
+        s_payout("odd", 0, 10, n) + s_payout("even", 0, 10, n) + s_payout("low", 0, 10, n) +
+        s_payout("high", 0, 10, n) + s_payout("dozen", 2, 30, n) + s_payout("column", 3, 30, n);
     CC_EQ(cc_int(r, "win"), want);
     CC_EQ(cc_int(r, "balance.coins"), before - 150 + want);
     CC_EQ(cc_len(r, "bets"), 9);
@@ -71,8 +70,9 @@ static void test_roulette_refuses_bad_slips_whole(void **state)
     cc_msg_t *info = CC_OK(cc_call(c, "roulette.info", NULL, NULL));
     int64_t max = cc_int(info, "bet.max"), table = cc_int(info, "table_max");
     int64_t before = CC_COINS(c);
-    CC_ERR(cc_call(c, "roulette.spin", NULL, "{bets: [{type: 'red', amount: 10}, "
-                                             "{type: 'straight', value: 37, amount: 10}]}"),
+    CC_ERR(cc_call(c, "roulette.spin", NULL,
+                   "{bets: [{type: 'red', amount: 10}, "
+                   "{type: 'straight', value: 37, amount: 10}]}"),
            "BAD_REQUEST");
     CC_ERR(cc_call(c, "roulette.spin", NULL, "{bets: [{type: 'dozen', value: 0, amount: 10}]}"),
            "BAD_REQUEST");
@@ -189,7 +189,8 @@ static void test_rounds_recompute_from_revealed_seed(void **state)
         CC_CHECK(len > 0, "%s", cc_describe(info));
         uint32_t stop = cc_fair_uniform(&f, (uint32_t)len);
         for (int row = 0; row < 3; row++) {
-            snprintf(path, sizeof path, "reels[%d][%d]", reel, (int)((stop + (uint32_t)row) % (uint32_t)len));
+            snprintf(path, sizeof path, "reels[%d][%d]", reel,
+                     (int)((stop + (uint32_t)row) % (uint32_t)len));
             const char *want = cc_str(info, path);
             snprintf(path, sizeof path, "outcome.reels[%d][%d]", reel, row);
             CC_STREQ(cc_str(g, path), want);

@@ -16,13 +16,14 @@ static const char SS[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c
 static void test_stream_matches_reference(void **state)
 {
     (void)state;
-    static const uint32_t n0[16] = {0x51e3d624, 0xc5c924ff, 0x0c5c87ee, 0x6c687bfc, 0x31756cdf,
-                                    0xa866d55a, 0x915d0c8b, 0x6e5587a6, 0x39bf47f6, 0xc05e1d7c,
-                                    0x0f90b0ea, 0xeeb6e97a, 0x80600302, 0x5a9d58e3, 0x93a582ec,
-                                    0x57746be5};
+    static const uint32_t n0[16] = {0x51e3d624, 0xc5c924ff, 0x0c5c87ee, 0x6c687bfc,
+                                    0x31756cdf, 0xa866d55a, 0x915d0c8b, 0x6e5587a6,
+                                    0x39bf47f6, 0xc05e1d7c, 0x0f90b0ea, 0xeeb6e97a,
+                                    0x80600302, 0x5a9d58e3, 0x93a582ec, 0x57746be5};
     club_fair_t f;
     club_fair_init(&f, SS, "lucky_seed", 0);
-    for (int i = 0; i < 16; i++) assert_int_equal(club_fair_u32(&f), n0[i]); /* crosses cursor 1 */
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(club_fair_u32(&f), n0[i]); /* crosses cursor 1 */
     club_fair_init(&f, SS, "lucky_seed", 7);
     assert_int_equal(club_fair_u32(&f), 0x0b1996f1);
     assert_int_equal(club_fair_u32(&f), 0x6c1701c2);
@@ -44,7 +45,8 @@ static void test_uniform_small_ranges(void **state)
     club_fair_t f;
     uint32_t lens[5] = {28, 29, 30, 32, 33}, want[5] = {20, 21, 12, 28, 8};
     club_fair_init(&f, SS, "lucky_seed", 0);
-    for (int i = 0; i < 5; i++) assert_int_equal(club_fair_uniform(&f, lens[i]), want[i]);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(club_fair_uniform(&f, lens[i]), want[i]);
     club_fair_init(&f, SS, "lucky_seed", 3);
     assert_int_equal(club_fair_uniform(&f, 37), 5);
     club_fair_init(&f, SS, "lucky_seed", 3);

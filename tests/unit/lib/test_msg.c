@@ -127,8 +127,15 @@ static void test_map_extend_adds_balance(void **state)
 static void test_header_and_ops(void **state)
 {
     (void)state;
-    club_hdr_t h = {.kind = CLUB_K_REP, .status = 3, .rank = 2, .flags = 1, .rid = 0xdeadbeef,
-                    .corr = 1ULL << 60, .user = 77, .exp = 1800000000, .sid = 5};
+    club_hdr_t h = {.kind = CLUB_K_REP,
+                    .status = 3,
+                    .rank = 2,
+                    .flags = 1,
+                    .rid = 0xdeadbeef,
+                    .corr = 1ULL << 60,
+                    .user = 77,
+                    .exp = 1800000000,
+                    .sid = 5};
     uint8_t b[CLUB_HDR_SIZE];
     club_hdr_encode(&h, b);
     club_hdr_t g;

@@ -17,7 +17,7 @@
 #include "wire.h"
 
 #define SECRET "an-hmac-key-that-is-long-enough-for-tests-0123456789"
-#define NOW 1800000000LL
+#define NOW    1800000000LL
 
 static const club_jwt_key_t KEY = {SECRET, "k1"};
 
@@ -51,9 +51,10 @@ static const char HS256[] = "{\"alg\":\"HS256\",\"kid\":\"k1\",\"typ\":\"JWT\"}"
 static char *s_payload(const char *iss, const char *aud, long long exp)
 {
     static char buf[256];
-    snprintf(buf, sizeof buf,
-             "{\"aud\":\"%s\",\"exp\":%lld,\"iat\":%lld,\"iss\":\"%s\",\"rank\":\"VIP\",\"sub\":\"42\"}",
-             aud, exp, (long long)NOW - 10, iss);
+    snprintf(
+        buf, sizeof buf,
+        "{\"aud\":\"%s\",\"exp\":%lld,\"iat\":%lld,\"iss\":\"%s\",\"rank\":\"VIP\",\"sub\":\"42\"}",
+        aud, exp, (long long)NOW - 10, iss);
     return buf;
 }
 
@@ -83,7 +84,8 @@ static void test_issued_token_verifies(void **state)
 static void test_hand_built_valid_token_verifies(void **state)
 {
     (void)state;
-    char *tok = s_make(HS256, s_payload(CLUB_JWT_ISS, CLUB_JWT_AUD, NOW + 60), EVP_sha256(), SECRET);
+    char *tok =
+        s_make(HS256, s_payload(CLUB_JWT_ISS, CLUB_JWT_AUD, NOW + 60), EVP_sha256(), SECRET);
     assert_int_equal(s_verify(tok), 0);
     free(tok);
 }

@@ -19,7 +19,8 @@ static double s_rtp_by_reels(const slot_def_t *d)
 {
     double p[SLOT_REELS][SYM__COUNT] = {{0}};
     for (int r = 0; r < SLOT_REELS; r++)
-        for (uint32_t i = 0; i < d->lens[r]; i++) p[r][d->strips[r][i]] += 1.0 / d->lens[r];
+        for (uint32_t i = 0; i < d->lens[r]; i++)
+            p[r][d->strips[r][i]] += 1.0 / d->lens[r];
     double rtp = 0;
     for (uint8_t s = 1; s < SYM__COUNT; s++) {
         for (uint8_t k = 3; k <= SLOT_REELS; k++) {
@@ -37,7 +38,8 @@ static double s_rtp_by_reels(const slot_def_t *d)
         }
     }
     double all_wild = 1;
-    for (int r = 0; r < SLOT_REELS; r++) all_wild *= p[r][SYM_WILD];
+    for (int r = 0; r < SLOT_REELS; r++)
+        all_wild *= p[r][SYM_WILD];
     rtp += all_wild * slot_multiplier(d, SYM_WILD, 5);
     return rtp;
 }
@@ -119,7 +121,8 @@ static void test_payout_is_floor_of_bet_times_multiplier_over_lines(void **state
         }
     assert_true(found);
     int64_t sum = 0;
-    for (uint32_t i = 0; i < res.nwins; i++) sum += res.wins[i].win;
+    for (uint32_t i = 0; i < res.nwins; i++)
+        sum += res.wins[i].win;
     assert_int_equal(sum, res.win);
 }
 

@@ -18,9 +18,11 @@ static void test_roulette_colours_and_payouts(void **state)
     (void)state;
     static const int red[] = {1, 3, 5, 7, 9, 12, 14, 16, 18, 19, 21, 23, 25, 27, 30, 32, 34, 36};
     int nred = 0;
-    for (int n = 0; n <= 36; n++) nred += roulette_is_red(n);
+    for (int n = 0; n <= 36; n++)
+        nred += roulette_is_red(n);
     assert_int_equal(nred, 18);
-    for (size_t i = 0; i < sizeof red / sizeof red[0]; i++) assert_true(roulette_is_red(red[i]));
+    for (size_t i = 0; i < sizeof red / sizeof red[0]; i++)
+        assert_true(roulette_is_red(red[i]));
     assert_string_equal(roulette_color(0), "green");
     assert_string_equal(roulette_color(2), "black");
 
