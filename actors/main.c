@@ -20,7 +20,8 @@ typedef struct {
 static const domain_t s_domains[] = {
     {"auth", auth_init, auth_fini, "invites, registration, login, tokens, profile"},
     {"wallet", wallet_init, wallet_fini, "balances, ledger, daily bonus, settlement (sharded)"},
-    {"games", games_init, games_fini, "provably fair seeds and the slot (sharded)"},
+    {"games", games_init, games_fini,
+     "provably fair seeds, slot, roulette, rock-paper-scissors, past rounds (sharded)"},
 };
 
 static void s_usage(void)
