@@ -69,7 +69,11 @@ export default function WalletPage() {
               {t.more}
             </Button>
           )}
-          {h.done && h.entries.length > 0 && <p className="text-sm text-dim">{t.end}</p>}
+          {h.done && h.entries.length > 0 && (
+            <p className="text-sm text-dim" data-testid="history-end">
+              {t.end}
+            </p>
+          )}
         </div>
       </Panel>
     </div>
