@@ -183,25 +183,15 @@ static void s_reply_bad(conn_t *c, uint32_t rid, const char *why)
     s_reply_err(c, rid, "BAD_REQUEST", why);
 }
 
-/* The rule for a request's op, or NULL (walks the whole top-level map: only with --error). */
-/* The op of a request, or -1 (walks the top-level map: only with --error or --tokens). */
+/* The op of a request, or -1 (only with --error or --tokens). */
 static int s_find_op(const uint8_t *buf, size_t len, const char **op, uint32_t *op_len)
 {
     bench_mpr_t r;
     bench_mpr_init(&r, buf, len);
-    uint32_t n;
-    if (bench_mpr_map(&r, &n) < 0) return -1;
-    for (uint32_t i = 0; i < n; i++) {
-        const char *k;
-        uint32_t kl;
-        if (bench_mpr_str(&r, &k, &kl) < 0) return -1;
-        if (kl == 2 && !memcmp(k, "op", 2)) return bench_mpr_str(&r, op, op_len);
-        if (bench_mpr_skip(&r) < 0) return -1;
-    }
-    return -1;
+    if (bench_mpr_find(&r, "op") < 0) return -1;
+    return bench_mpr_str(&r, op, op_len);
 }
 
-/* The --error rule that applies to this request of `op`, or NULL. */
 static err_rule_t *s_rule(const char *op, uint32_t op_len)
 {
     for (int j = 0; j < s_nrules; j++)
@@ -267,22 +257,11 @@ static void s_reply_tokens(conn_t *c, uint32_t rid)
 static int s_find_rid(const uint8_t *buf, size_t len, uint32_t *rid)
 {
     bench_mpr_t r;
+    uint64_t v;
     bench_mpr_init(&r, buf, len);
-    uint32_t n;
-    if (bench_mpr_map(&r, &n) < 0) return -1;
-    for (uint32_t i = 0; i < n; i++) {
-        const char *k;
-        uint32_t kl;
-        if (bench_mpr_str(&r, &k, &kl) < 0) return -1;
-        if (kl == 3 && !memcmp(k, "rid", 3)) {
-            uint64_t v;
-            if (bench_mpr_uint(&r, &v) < 0 || v > UINT32_MAX) return -1;
-            *rid = (uint32_t)v;
-            return 0;
-        }
-        if (bench_mpr_skip(&r) < 0) return -1;
-    }
-    return -1;
+    if (bench_mpr_find(&r, "rid") < 0 || bench_mpr_uint(&r, &v) < 0 || v > UINT32_MAX) return -1;
+    *rid = (uint32_t)v;
+    return 0;
 }
 
 static int s_handshake(conn_t *c)

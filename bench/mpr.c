@@ -274,6 +274,21 @@ int bench_mpr_skip(bench_mpr_t *r)
     return 0;
 }
 
+int bench_mpr_find(bench_mpr_t *r, const char *key)
+{
+    size_t klen = strlen(key);
+    uint32_t n;
+    if (bench_mpr_map(r, &n) < 0) return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        const char *k;
+        uint32_t kl;
+        if (bench_mpr_str(r, &k, &kl) < 0) return -1;
+        if (kl == klen && !memcmp(k, key, klen)) return 0;
+        if (bench_mpr_skip(r) < 0) return -1;
+    }
+    return -1;
+}
+
 int bench_reply_parse(const uint8_t *buf, size_t len, bench_reply_t *out)
 {
     memset(out, 0, sizeof *out);

@@ -30,6 +30,9 @@ int bench_mpr_uint(bench_mpr_t *r, uint64_t *v);
 int bench_mpr_bool(bench_mpr_t *r, bool *v);
 /* Skips one whole value (containers included, iteratively: no recursion). */
 int bench_mpr_skip(bench_mpr_t *r);
+/* On a reader at the start of a map: moves it to the value of top-level `key` (0), or -1 when
+ * the map has no such key or is malformed. Keys before it are skipped, not decoded. */
+int bench_mpr_find(bench_mpr_t *r, const char *key);
 
 /* What the bench needs from a reply or push. */
 typedef struct {

@@ -16,6 +16,7 @@
 #include "db.h"
 #include "domains.h"
 #include "fair.h"
+#include "stakes.h"
 #include "log.h"
 #include "roulette.h"
 #include "rps.h"
@@ -202,8 +203,8 @@ static void s_rotate(ustate_t *u, club_call_t *call)
 static void s_slot_info(club_call_t *call)
 {
     const slot_def_t *d = slot_default();
-    int64_t min, max;
-    slot_bet_limits(call->hdr.rank, &min, &max);
+    const game_limits_t *lim = game_limits(call->hdr.rank);
+    int64_t min = lim->min, max = lim->max;
     msgpack_packer *pk = club_call_ok(call);
     msgpack_pack_map(pk, 5);
     club_pk_str(pk, "reels");
@@ -485,8 +486,8 @@ static bool s_bet_arg(club_call_t *call, const msgpack_object *o, int64_t min, i
 /* Each game's request checks. On success ctx is filled; on failure the call got its error. */
 static bool s_parse_slot(club_call_t *call, play_ctx_t *ctx)
 {
-    int64_t min, max;
-    slot_bet_limits(call->hdr.rank, &min, &max);
+    const game_limits_t *lim = game_limits(call->hdr.rank);
+    int64_t min = lim->min, max = lim->max;
     const msgpack_object *b = club_mp_get(call->req.args, "bet");
     if (!b || !club_mp_i64(b, &ctx->bet)) {
         club_call_error(call, CLUB_E_BAD_REQUEST, "bet must be an integer number of coins");
@@ -503,8 +504,8 @@ static bool s_parse_slot(club_call_t *call, play_ctx_t *ctx)
 
 static bool s_parse_roulette(club_call_t *call, play_ctx_t *ctx)
 {
-    int64_t min, max, table;
-    roulette_limits(call->hdr.rank, &min, &max, &table);
+    const game_limits_t *lim = game_limits(call->hdr.rank);
+    int64_t min = lim->min, max = lim->max, table = lim->table_max;
     const msgpack_object *bets = club_mp_get(call->req.args, "bets");
     if (!bets || bets->type != MSGPACK_OBJECT_ARRAY || bets->via.array.size == 0) {
         club_call_error(
@@ -580,8 +581,8 @@ static bool s_parse_rps(club_call_t *call, play_ctx_t *ctx)
         club_call_error(call, CLUB_E_BAD_REQUEST, "choice must be rock, paper or scissors");
         return false;
     }
-    int64_t min, max;
-    rps_bet_limits(call->hdr.rank, &min, &max);
+    const game_limits_t *lim = game_limits(call->hdr.rank);
+    int64_t min = lim->min, max = lim->max;
     return s_bet_arg(call, club_mp_get(call->req.args, "bet"), min, max, &ctx->bet);
 }
 
@@ -606,8 +607,8 @@ static void s_play(ustate_t *u, club_call_t *call, game_t game)
 
 static void s_roulette_info(club_call_t *call)
 {
-    int64_t min, max, table;
-    roulette_limits(call->hdr.rank, &min, &max, &table);
+    const game_limits_t *lim = game_limits(call->hdr.rank);
+    int64_t min = lim->min, max = lim->max, table = lim->table_max;
     msgpack_packer *pk = club_call_ok(call);
     msgpack_pack_map(pk, 4);
     club_pk_str(pk, "bet");
@@ -630,8 +631,8 @@ static void s_roulette_info(club_call_t *call)
 
 static void s_rps_info(club_call_t *call)
 {
-    int64_t min, max;
-    rps_bet_limits(call->hdr.rank, &min, &max);
+    const game_limits_t *lim = game_limits(call->hdr.rank);
+    int64_t min = lim->min, max = lim->max;
     msgpack_packer *pk = club_call_ok(call);
     msgpack_pack_map(pk, 1);
     club_pk_str(pk, "bet");

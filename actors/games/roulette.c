@@ -102,22 +102,3 @@ void roulette_rtp_exact(roulette_bet_type_t t, int value, uint64_t *num, uint64_
     *num = sum;
     *den = ROULETTE_POCKETS;
 }
-
-void roulette_limits(int rank, int64_t *min, int64_t *max, int64_t *table_max)
-{
-    *min = 10;
-    switch (rank) {
-    case CLUB_RANK_VIP:
-        *max = 10000;
-        *table_max = 50000;
-        break;
-    case CLUB_RANK_PREMIUM:
-        *max = 2000;
-        *table_max = 10000;
-        break;
-    default:
-        *max = 500;
-        *table_max = 2000;
-        break;
-    }
-}

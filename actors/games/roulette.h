@@ -49,7 +49,4 @@ int roulette_spin_number(club_fair_t *rng);
  * pockets / (37 x amount), as num/den. Every type is 36/37. */
 void roulette_rtp_exact(roulette_bet_type_t t, int value, uint64_t *num, uint64_t *den);
 
-/* Limits per rank: each bet from min to max, the spin's total at most table_max. */
-void roulette_limits(int rank, int64_t *min, int64_t *max, int64_t *table_max);
-
 #endif

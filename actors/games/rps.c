@@ -52,19 +52,3 @@ void rps_rtp_exact(uint64_t *num, uint64_t *den)
     *num = sum;
     *den = 300;
 }
-
-void rps_bet_limits(int rank, int64_t *min, int64_t *max)
-{
-    *min = 10;
-    switch (rank) {
-    case CLUB_RANK_VIP:
-        *max = 10000;
-        break;
-    case CLUB_RANK_PREMIUM:
-        *max = 2000;
-        break;
-    default:
-        *max = 500;
-        break;
-    }
-}

@@ -21,6 +21,5 @@ int64_t rps_payout(int result, int64_t bet);
 
 /* Exact RTP for a bet where 194/100 divides evenly: (1.94 + 1 + 0) / 3 = 294/300. */
 void rps_rtp_exact(uint64_t *num, uint64_t *den);
-void rps_bet_limits(int rank, int64_t *min, int64_t *max);
 
 #endif

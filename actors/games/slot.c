@@ -145,19 +145,3 @@ double slot_rtp_exact(const slot_def_t *def, uint64_t *num, uint64_t *den)
     if (den) *den = d;
     return (double)n / (double)d;
 }
-
-void slot_bet_limits(int rank, int64_t *min, int64_t *max)
-{
-    *min = SLOT_LINES;
-    switch (rank) {
-    case CLUB_RANK_VIP:
-        *max = 10000;
-        break;
-    case CLUB_RANK_PREMIUM:
-        *max = 2000;
-        break;
-    default:
-        *max = 500;
-        break;
-    }
-}

@@ -69,7 +69,4 @@ void slot_spin(const slot_def_t *def, club_fair_t *rng, int64_t bet, slot_result
  * RTP is the expected multiplier of one line. */
 double slot_rtp_exact(const slot_def_t *def, uint64_t *num, uint64_t *den);
 
-/* Bet limits per rank (coins; always multiples of the number of paylines). */
-void slot_bet_limits(int rank, int64_t *min, int64_t *max);
-
 #endif
