@@ -247,9 +247,10 @@ static void s_register(club_call_t *call)
     r = club_db_exec(
         S.db,
         "WITH w AS (INSERT INTO wallets (user_id) VALUES ($1) RETURNING user_id) "
-        "SELECT s.status FROM w, wallet_settle(w.user_id, NULL, 'auth.register', NULL, "
-        "'{coins}', $2::bigint[], '{welcome}', 'promo', 'welcome', NULL, NULL, NULL, "
-        "NULL, NULL, NULL, NULL, NULL, NULL) s",
+        "SELECT s.status FROM w, wallet_settle_batch(ARRAY[w.user_id], '{NULL}', "
+        "'{auth.register}', '{NULL}', '{promo}', '{welcome}', '{NULL}', '{NULL}', '{NULL}', "
+        "'{NULL}', '{NULL}', '{NULL}', '{NULL}', '{NULL}', '{1}', '{coins}', $2::bigint[], "
+        "'{welcome}') s",
         2, p3);
     if (!club_db_ok(S.db, r, "welcome grant") || PQntuples(r) != 1 ||
         strcmp(PQgetvalue(r, 0, 0), "OK")) {

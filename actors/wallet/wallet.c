@@ -3,14 +3,15 @@
  *
  * Group commit: settle handlers only queue their call. After the loop has drained every
  * waiting request, flush() sends the whole queue to Postgres as one pipelined transaction
- * (BEGIN, one wallet_settle() per call, COMMIT, a single sync) and replies only once COMMIT
- * has returned. Throughput is then one disk flush per batch, not per spin, and a batch grows
- * by itself while the previous one is committing. If the batch fails as a whole, each settle
- * is retried alone so one bad request cannot sink the others.
+ * (BEGIN, wallet_settle_batch() over the lot, COMMIT, a single sync) and replies only once
+ * COMMIT has returned. Throughput is then one disk flush and a fixed handful of statements
+ * per batch, not per spin, and a batch grows by itself while the previous one is committing.
+ * If the batch fails as a whole, each settle is retried alone so one bad request cannot sink
+ * the others.
  *
- * Idempotency: wallet_settle() (migrations/001_core.sql) stores the idem key with the hash of
- * the request and the reply's data; a retry gets the stored data back and this worker adds
- * the stored balance the same way, so the bytes are equal. */
+ * Idempotency: wallet_settle_batch() (migrations/002_settle_batch.sql) stores the idem key
+ * with the hash of the request and the reply's data; a retry gets the stored data back and
+ * this worker adds the stored balance the same way, so the bytes are equal. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "domains.h"
 #include "log.h"
 #include "metrics.h"
+#include "u64map.h"
 #include "util.h"
 
 #define MAX_MOVES 4
@@ -46,8 +48,11 @@ typedef struct settle {
     char round_id[40], game[16];
     int64_t seed_id, nonce, bet, win;
     char claim_day[16];
-    const uint8_t *reply; /* borrowed from the call's frame */
+    const uint8_t *reply; /* borrowed from the call's frame, or the replay */
     size_t reply_len;
+    const uint8_t *orig; /* the request's own reply, kept while a replay stands in */
+    size_t orig_len;
+    uint8_t *replay; /* a REPLAY's stored reply, owned */
     style_t style;
     /* results */
     char status[24];
@@ -66,11 +71,6 @@ static struct {
     club_hist_t *m_batch_seconds;
     club_counter_t *m_batches, *m_settles;
 } S;
-
-static const char SETTLE_SQL[] =
-    "SELECT status, coins, gems, reply FROM wallet_settle($1::bigint, $2, $3, $4, "
-    "$5::text[], $6::bigint[], $7::text[], $8, $9, $10, $11, $12::bigint, $13::bigint, "
-    "$14::bigint, $15::bigint, $16, $17::date, $18)";
 
 /* ---- composing replies ---- */
 
@@ -177,61 +177,145 @@ static void s_finish(club_actor_t *actor, settle_t *s)
 
 /* ---- executing ---- */
 
-typedef struct {
-    char user[24], cur[64], delta[96], reason[160], seed[24], nonce[24], bet[24], win[24];
-    const char *v[18];
-    int len[18], fmt[18];
-} params_t;
+/* wallet_settle_batch()'s parameters are arrays, sent as text array literals. */
+enum {
+    A_USER, A_IDEM, A_OP, A_HASH, A_COUNTER, A_REF, A_ROUND, A_GAME, A_SEED, A_NONCE, A_BET,
+    A_WIN, A_CLAIM, A_REPLY, A_MREQ, A_MCUR, A_MDELTA, A_MREASON, A_N
+};
 
-static void s_params(const settle_t *s, params_t *p)
+static const char BATCH_SQL[] =
+    "SELECT n, status, coins, gems, reply FROM wallet_settle_batch($1::bigint[], $2::text[], "
+    "$3::text[], $4::bytea[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], "
+    "$10::bigint[], $11::bigint[], $12::bigint[], $13::date[], $14::bytea[], $15::integer[], "
+    "$16::text[], $17::bigint[], $18::text[])";
+
+typedef struct {
+    char *p;
+    size_t n, cap;
+} abuf_t;
+
+static void ab_put(abuf_t *b, const char *s, size_t n)
 {
-    memset(p, 0, sizeof *p);
-    snprintf(p->user, sizeof p->user, "%llu", (unsigned long long)s->user);
-    size_t oc = 0, od = 0, orr = 0;
-    oc += (size_t)snprintf(p->cur + oc, sizeof p->cur - oc, "{");
-    od += (size_t)snprintf(p->delta + od, sizeof p->delta - od, "{");
-    orr += (size_t)snprintf(p->reason + orr, sizeof p->reason - orr, "{");
-    for (int i = 0; i < s->nmoves; i++) {
-        const char *sep = i ? "," : "";
-        oc += (size_t)snprintf(p->cur + oc, sizeof p->cur - oc, "%s%s", sep, s->currency[i]);
-        od += (size_t)snprintf(p->delta + od, sizeof p->delta - od, "%s%lld", sep,
-                               (long long)s->delta[i]);
-        orr += (size_t)snprintf(p->reason + orr, sizeof p->reason - orr, "%s%s", sep, s->reason[i]);
+    if (b->n + n + 2 > b->cap) {
+        b->cap = (b->n + n + 2) * 2;
+        b->p = club_realloc(b->p, b->cap);
     }
-    snprintf(p->cur + oc, sizeof p->cur - oc, "}");
-    snprintf(p->delta + od, sizeof p->delta - od, "}");
-    snprintf(p->reason + orr, sizeof p->reason - orr, "}");
-    p->v[0] = p->user;
-    p->v[1] = s->has_idem ? s->idem : NULL;
-    p->v[2] = s->op;
-    p->v[3] = (const char *)s->req_hash;
-    p->len[3] = 32;
-    p->fmt[3] = 1;
-    p->v[4] = p->cur;
-    p->v[5] = p->delta;
-    p->v[6] = p->reason;
-    p->v[7] = s->counter;
-    p->v[8] = s->ref;
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+/* Starts the next element: '{' before the first, ',' before the others. */
+static void ab_next(abuf_t *b)
+{
+    ab_put(b, b->n ? "," : "{", 1);
+}
+
+static void ab_null(abuf_t *b)
+{
+    ab_next(b);
+    ab_put(b, "NULL", 4);
+}
+
+static void ab_int(abuf_t *b, long long v)
+{
+    char t[24];
+    ab_next(b);
+    ab_put(b, t, (size_t)snprintf(t, sizeof t, "%lld", v));
+}
+
+/* A quoted element: inside quotes only '"' and '\' need a backslash. */
+static void ab_str(abuf_t *b, const char *s)
+{
+    ab_next(b);
+    ab_put(b, "\"", 1);
+    for (const char *q = s; *q; q++) {
+        if (*q == '"' || *q == '\\') ab_put(b, "\\", 1);
+        ab_put(b, q, 1);
+    }
+    ab_put(b, "\"", 1);
+}
+
+/* bytea in hex ("\\x..." in the literal: the array parser eats one backslash). */
+static void ab_bytes(abuf_t *b, const uint8_t *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    ab_next(b);
+    ab_put(b, "\"\\\\x", 4);
+    for (size_t i = 0; i < n; i++) {
+        char h[2] = {hex[p[i] >> 4], hex[p[i] & 15]};
+        ab_put(b, h, 2);
+    }
+    ab_put(b, "\"", 1);
+}
+
+/* One call of wallet_settle_batch(): requests of distinct users. */
+typedef struct {
+    abuf_t a[A_N];
+    settle_t **items;
+    int n, cap;
+} pass_t;
+
+static void s_pass_add(pass_t *p, settle_t *s)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 16;
+        p->items = club_realloc(p->items, (size_t)p->cap * sizeof *p->items);
+    }
+    p->items[p->n++] = s;
+    int idx = p->n; /* m_req is 1-based, as WITH ORDINALITY */
+    ab_int(&p->a[A_USER], (long long)s->user);
+    if (s->has_idem)
+        ab_str(&p->a[A_IDEM], s->idem);
+    else
+        ab_null(&p->a[A_IDEM]);
+    ab_str(&p->a[A_OP], s->op);
+    ab_bytes(&p->a[A_HASH], s->req_hash, sizeof s->req_hash);
+    ab_str(&p->a[A_COUNTER], s->counter);
+    ab_str(&p->a[A_REF], s->ref);
     if (s->has_round) {
-        snprintf(p->seed, sizeof p->seed, "%lld", (long long)s->seed_id);
-        snprintf(p->nonce, sizeof p->nonce, "%lld", (long long)s->nonce);
-        snprintf(p->bet, sizeof p->bet, "%lld", (long long)s->bet);
-        snprintf(p->win, sizeof p->win, "%lld", (long long)s->win);
-        p->v[9] = s->round_id;
-        p->v[10] = s->game;
-        p->v[11] = p->seed;
-        p->v[12] = p->nonce;
-        p->v[13] = p->bet;
-        p->v[14] = p->win;
-        p->v[15] = (const char *)s->reply;
-        p->len[15] = (int)s->reply_len;
-        p->fmt[15] = 1;
+        ab_str(&p->a[A_ROUND], s->round_id);
+        ab_str(&p->a[A_GAME], s->game);
+        ab_int(&p->a[A_SEED], (long long)s->seed_id);
+        ab_int(&p->a[A_NONCE], (long long)s->nonce);
+        ab_int(&p->a[A_BET], (long long)s->bet);
+        ab_int(&p->a[A_WIN], (long long)s->win);
+    } else {
+        for (int k = A_ROUND; k <= A_WIN; k++)
+            ab_null(&p->a[k]);
     }
-    p->v[16] = s->claim_day[0] ? s->claim_day : NULL;
-    p->v[17] = (const char *)s->reply;
-    p->len[17] = (int)s->reply_len;
-    p->fmt[17] = 1;
-    if (!s->reply_len) p->v[17] = NULL;
+    if (s->claim_day[0])
+        ab_str(&p->a[A_CLAIM], s->claim_day);
+    else
+        ab_null(&p->a[A_CLAIM]);
+    if (s->reply_len)
+        ab_bytes(&p->a[A_REPLY], s->reply, s->reply_len);
+    else
+        ab_null(&p->a[A_REPLY]);
+    for (int i = 0; i < s->nmoves; i++) {
+        ab_int(&p->a[A_MREQ], idx);
+        ab_str(&p->a[A_MCUR], s->currency[i]);
+        ab_int(&p->a[A_MDELTA], (long long)s->delta[i]);
+        ab_str(&p->a[A_MREASON], s->reason[i]);
+    }
+}
+
+static void s_pass_free(pass_t *p)
+{
+    for (int k = 0; k < A_N; k++)
+        free(p->a[k].p);
+    free(p->items);
+}
+
+static int s_pass_send(PGconn *c, pass_t *p)
+{
+    const char *v[A_N];
+    for (int k = 0; k < A_N; k++) {
+        if (!p->a[k].n) ab_put(&p->a[k], "{", 1); /* no movements at all */
+        ab_put(&p->a[k], "}", 1);
+        v[k] = p->a[k].p;
+    }
+    return PQsendQueryParams(c, BATCH_SQL, A_N, NULL, v, NULL, NULL, 1);
 }
 
 static int64_t s_be64(const char *p)
@@ -242,103 +326,120 @@ static int64_t s_be64(const char *p)
     return (int64_t)v;
 }
 
-/* Reads one wallet_settle() row (binary results) into s. Returns 0, or -1 on a bad result. */
-static int s_read_row(settle_t *s, PGresult *r)
+/* Reads one pass's rows (binary results: n int4, status, coins, gems, reply) into its
+ * settles. A REPLAY's stored reply replaces the settle's own: it is copied (the PGresult is
+ * about to go) and the copy is the caller's to free. Returns 0, or -1 on a bad result. */
+static int s_read_pass(pass_t *p, PGresult *r)
 {
-    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) return -1;
-    int n = PQgetlength(r, 0, 0);
-    if (n <= 0 || n >= (int)sizeof s->status) return -1;
-    memcpy(s->status, PQgetvalue(r, 0, 0), (size_t)n);
-    s->status[n] = 0;
-    s->coins = PQgetisnull(r, 0, 1) ? 0 : s_be64(PQgetvalue(r, 0, 1));
-    s->gems = PQgetisnull(r, 0, 2) ? 0 : s_be64(PQgetvalue(r, 0, 2));
-    if (!strcmp(s->status, "REPLAY")) {
-        /* The stored reply replaces ours: copy it, the PGresult is about to go. */
-        size_t len = PQgetisnull(r, 0, 3) ? 0 : (size_t)PQgetlength(r, 0, 3);
-        uint8_t *copy = club_malloc(len ? len : 1);
-        memcpy(copy, PQgetvalue(r, 0, 3), len);
-        s->reply = copy;
-        s->reply_len = len;
-        s->final = NULL;
-        return 1; /* the caller frees `copy` */
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != p->n) return -1;
+    for (int row = 0; row < p->n; row++) {
+        if (PQgetlength(r, row, 0) != 4) return -1;
+        const uint8_t *np = (const uint8_t *)PQgetvalue(r, row, 0);
+        uint32_t i = (uint32_t)np[0] << 24 | (uint32_t)np[1] << 16 | (uint32_t)np[2] << 8 | np[3];
+        if (i < 1 || i > (uint32_t)p->n) return -1;
+        settle_t *s = p->items[i - 1];
+        int n = PQgetlength(r, row, 1);
+        if (n <= 0 || n >= (int)sizeof s->status) return -1;
+        memcpy(s->status, PQgetvalue(r, row, 1), (size_t)n);
+        s->status[n] = 0;
+        s->coins = PQgetisnull(r, row, 2) ? 0 : s_be64(PQgetvalue(r, row, 2));
+        s->gems = PQgetisnull(r, row, 3) ? 0 : s_be64(PQgetvalue(r, row, 3));
+        if (!strcmp(s->status, "REPLAY")) {
+            size_t len = PQgetisnull(r, row, 4) ? 0 : (size_t)PQgetlength(r, row, 4);
+            uint8_t *copy = club_malloc(len ? len : 1);
+            memcpy(copy, PQgetvalue(r, row, 4), len);
+            s->replay = copy;
+            s->reply = copy;
+            s->reply_len = len;
+        }
     }
     return 0;
 }
 
-/* Runs the batch as one pipelined transaction. Returns 0 when committed. */
-static int s_run_batch(settle_t *head, int n, uint8_t **replays)
+/* Runs the settles as one pipelined transaction: BEGIN, one wallet_settle_batch() per pass,
+ * COMMIT, one sync. Pass k holds each user's k-th settle of the list, so a user's settles
+ * apply in order and one call never sees a user twice. Returns 0 when committed. */
+static int s_run(settle_t *head)
 {
     PGconn *c = club_db_conn(S.db);
     if (!c) return -1;
-    if (PQenterPipelineMode(c) != 1) return -1;
-    params_t p;
-    int ok = PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
-    for (settle_t *s = head; ok && s; s = s->next) {
-        s_params(s, &p);
-        ok = PQsendQueryParams(c, SETTLE_SQL, 18, NULL, p.v, p.len, p.fmt, 1);
+    pass_t *passes = NULL;
+    int npass = 0;
+    club_u64map_t seen; /* user -> number of settles so far, as a pointer-sized count */
+    club_u64map_init(&seen);
+    for (settle_t *s = head; s; s = s->next) {
+        uintptr_t k = (uintptr_t)club_u64map_get(&seen, s->user);
+        club_u64map_put(&seen, s->user, (void *)(k + 1));
+        if ((int)k == npass) {
+            passes = club_realloc(passes, (size_t)(npass + 1) * sizeof *passes);
+            memset(&passes[npass++], 0, sizeof *passes);
+        }
+        s_pass_add(&passes[k], s);
     }
-    ok = ok && PQsendQueryParams(c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
-    ok = ok && PQpipelineSync(c);
-    int rc = ok ? 0 : -1;
-    /* Results: BEGIN, n settles, COMMIT, then the sync. Each query's results end in NULL. */
-    int idx = -1;
-    settle_t *s = head;
-    for (;;) {
-        PGresult *r = PQgetResult(c);
-        if (!r) {
-            if (PQstatus(c) != CONNECTION_OK) {
-                rc = -1;
+    club_u64map_free(&seen);
+
+    int rc = -1;
+    if (PQenterPipelineMode(c) == 1) {
+        int ok = PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+        for (int k = 0; ok && k < npass; k++)
+            ok = s_pass_send(c, &passes[k]);
+        ok = ok && PQsendQueryParams(c, "COMMIT", 0, NULL, NULL, NULL, NULL, 0);
+        ok = ok && PQpipelineSync(c);
+        rc = ok ? 0 : -1;
+        /* Results: BEGIN, the passes, COMMIT, then the sync. Each query's results end in
+         * NULL; after an error the rest come back PGRES_PIPELINE_ABORTED. */
+        int idx = -1;
+        for (;;) {
+            PGresult *r = PQgetResult(c);
+            if (!r) {
+                if (PQstatus(c) != CONNECTION_OK) {
+                    rc = -1;
+                    break;
+                }
+                continue;
+            }
+            ExecStatusType st = PQresultStatus(r);
+            if (st == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
                 break;
             }
-            continue; /* end of one query's results */
-        }
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_PIPELINE_SYNC) {
+            if (st == PGRES_FATAL_ERROR) {
+                char line[512];
+                club_log(CLUB_ERROR, "settle_batch", "%s",
+                         club_oneline(PQresultErrorMessage(r), line, sizeof line));
+            }
+            if (idx >= 0 && idx < npass) {
+                if (s_read_pass(&passes[idx], r) != 0) rc = -1;
+            } else if (st != PGRES_COMMAND_OK) {
+                rc = -1; /* BEGIN or COMMIT failed, or aborted */
+            }
+            idx++;
             PQclear(r);
-            break;
         }
-        if (idx >= 0 && idx < n && s) {
-            int got = s_read_row(s, r);
-            if (got < 0)
-                rc = -1;
-            else if (got == 1)
-                replays[idx] = (uint8_t *)s->reply;
-            s = s->next;
-        } else if (st != PGRES_COMMAND_OK) {
-            rc = -1; /* BEGIN or COMMIT failed, or aborted */
+        if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) PQexitPipelineMode(c);
+        /* A statement that failed inside BEGIN leaves the session in a failed transaction
+         * block (a Sync does not end an explicit one): roll it back, or every later statement
+         * on this connection, the one-by-one retry included, would be refused. */
+        if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE) {
+            PGresult *r = PQexec(c, "ROLLBACK");
+            PQclear(r);
         }
-        if (st == PGRES_FATAL_ERROR)
-            club_log(CLUB_ERROR, "settle_batch", "%s", PQresultErrorMessage(r));
-        idx++;
-        PQclear(r);
-    }
-    if (PQpipelineStatus(c) != PQ_PIPELINE_OFF) PQexitPipelineMode(c);
-    /* A statement that failed inside BEGIN leaves the session in a failed transaction block
-     * (a Sync does not end an explicit one): roll it back, or every later statement on this
-     * connection, the one-by-one retry included, would be refused. */
-    if (PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) != PQTRANS_IDLE) {
-        PGresult *r = PQexec(c, "ROLLBACK");
-        PQclear(r);
     }
     club_db_check(S.db);
-    (void)n;
+    for (int k = 0; k < npass; k++)
+        s_pass_free(&passes[k]);
+    free(passes);
     return rc;
 }
 
-/* One settle alone, in autocommit (the function call is its own transaction). */
-static int s_run_one(settle_t *s, uint8_t **replay)
+/* Forgets what reading a failed transaction's results set. */
+static void s_unread(settle_t *s)
 {
-    PGconn *c = club_db_conn(S.db);
-    if (!c) return -1;
-    params_t p;
-    s_params(s, &p);
-    PGresult *r = PQexecParams(c, SETTLE_SQL, 18, NULL, p.v, p.len, p.fmt, 1);
-    int got = s_read_row(s, r);
-    if (got < 0 && r) club_log(CLUB_ERROR, "settle", "%s", PQresultErrorMessage(r));
-    PQclear(r);
-    club_db_check(S.db);
-    if (got == 1) *replay = (uint8_t *)s->reply;
-    return got < 0 ? -1 : 0;
+    free(s->replay);
+    s->replay = NULL;
+    s->reply = s->orig;
+    s->reply_len = s->orig_len;
+    s->status[0] = 0;
 }
 
 static void s_flush(club_actor_t *actor)
@@ -356,51 +457,41 @@ static void s_flush(club_actor_t *actor)
         tail->next = NULL;
         S.n -= n;
 
-        uint8_t **replays = club_calloc((size_t)n, sizeof *replays);
-        const uint8_t **orig = club_calloc((size_t)n, sizeof *orig);
-        size_t *orig_len = club_calloc((size_t)n, sizeof *orig_len);
-        int i = 0;
-        for (settle_t *s = head; s; s = s->next, i++) {
-            orig[i] = s->reply;
-            orig_len[i] = s->reply_len;
-        }
         int64_t t0 = club_mono_ns();
-        int rc = s_run_batch(head, n, replays);
-        if (rc != 0) {
-            /* Nothing of the batch committed: undo what reading it set, then one by one. */
-            i = 0;
-            for (settle_t *s = head; s; s = s->next, i++) {
-                free(replays[i]);
-                replays[i] = NULL;
-                s->reply = orig[i];
-                s->reply_len = orig_len[i];
-                if (s_run_one(s, &replays[i]) != 0) snprintf(s->status, sizeof s->status, "DOWN");
+        if (s_run(head) != 0) {
+            /* Nothing of the batch committed: each alone, so one bad settle sinks only itself. */
+            for (settle_t *s = head; s; s = s->next) {
+                settle_t *next = s->next;
+                s_unread(s);
+                s->next = NULL;
+                if (s_run(s) != 0) {
+                    s_unread(s);
+                    snprintf(s->status, sizeof s->status, "DOWN");
+                }
+                s->next = next;
             }
         }
         club_hist_observe(S.m_batch_seconds, (double)(club_mono_ns() - t0) / 1e9);
         club_counter_add(S.m_batches, 1);
         club_counter_add(S.m_settles, (uint64_t)n);
-        i = 0;
         settle_t *s = head;
         while (s) {
             settle_t *next = s->next;
             s_finish(actor, s);
-            free(replays[i]);
+            free(s->replay);
             free(s->final);
             free(s->owned);
             free(s);
             s = next;
-            i++;
         }
-        free(replays);
-        free(orig);
-        free(orig_len);
     }
 }
 
 static void s_enqueue(settle_t *s)
 {
     club_call_defer(s->call);
+    s->orig = s->reply;
+    s->orig_len = s->reply_len;
     if (S.tail)
         S.tail->next = s;
     else

@@ -219,6 +219,60 @@ static void test_daily_bonus_idempotent(void **state)
     cc_destroy(&c2);
 }
 
+/* Requests sent without waiting reach the wallet together and settle in one transaction, a
+ * user's second and later requests in later statements of it. Whatever the split, the day is
+ * granted once, a repeated key gets the first answer's bytes, and the rest are refused. */
+static void test_daily_bonus_burst(void **state)
+{
+    enum { N = 12 };
+    cc_user_t u;
+    cc_t *c = CC_NEW_USER("PREMIUM", &u);
+    uint32_t rid[N];
+    for (int i = 0; i < N; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "burst-%d", i % 2 ? i : 0); /* even ones share burst-0 */
+        rid[i] = cc_send(c, "wallet.daily_bonus", key, NULL);
+        CC_CHECK(rid[i] != 0, "send %d: %s", i, cc_last_error());
+    }
+    int granted = 0, refused = 0;
+    cc_msg_t *first0 = NULL;
+    for (int i = 0; i < N; i++) {
+        cc_msg_t *m = cc_wait_reply(c, rid[i], CC_TIMEOUT_MS);
+        CC_CHECK(m, "no reply to request %d", i);
+        if (!cc_ok(m)) {
+            CC_CHECK(!strcmp(cc_err(m), "ALREADY_CLAIMED"), "request %d: %s", i, cc_describe(m));
+            refused++;
+            continue;
+        }
+        if (i % 2 == 0) {
+            /* burst-0: every answer the same bytes */
+            if (!first0) {
+                first0 = m;
+                granted++;
+            } else {
+                size_t l1, l2;
+                const uint8_t *d1 = cc_data_raw(first0, &l1), *d2 = cc_data_raw(m, &l2);
+                CC_CHECK(l1 == l2 && !memcmp(d1, d2, l1), "burst-0 answers differ:\n  %s\n  %s",
+                         cc_describe(first0), cc_describe(m));
+            }
+        } else {
+            granted++;
+        }
+    }
+    CC_EQ(granted, 1);
+    /* burst-0 granted: its 5 repeats replay it and the 6 other keys are refused; another key
+     * granted: everything else is refused (a refusal stores no key). */
+    CC_EQ(refused, first0 ? N / 2 : N - 1);
+    int64_t entries;
+    CC_CHECK(cc_pg_i64(&entries,
+                       "SELECT count(*) FROM ledger WHERE user_id = %lld AND reason = 'daily_bonus'",
+                       (long long)u.id) == 0,
+             "%s", cc_last_error());
+    CC_EQ(entries, 2); /* PREMIUM: coins and gems, once */
+    CC_LEDGER_OK(u.id);
+    cc_destroy(&c);
+}
+
 static void test_ledger_invariant(void **state)
 {
     /* Over everything every test so far (and any concurrent run) has done. */
@@ -236,6 +290,7 @@ static void test_ledger_invariant(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_welcome_grant),    cmocka_unit_test(test_history_paging),
     cmocka_unit_test(test_daily_bonus),      cmocka_unit_test(test_daily_bonus_idempotent),
+    cmocka_unit_test(test_daily_bonus_burst),
     cmocka_unit_test(test_ledger_invariant),
 };
 
