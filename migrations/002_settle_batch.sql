@@ -30,13 +30,19 @@ DECLARE
     kg      bigint[];
     kr      bytea[];
     claimed bigint[];
+    lu      bigint[]; -- the locked wallets: user, coins, gems
+    lc      bigint[];
+    lg      bigint[];
 BEGIN
     IF (SELECT count(DISTINCT u) <> count(*) FROM unnest(r_user) u) THEN
         RAISE EXCEPTION 'wallet_settle_batch: a user appears twice in one call';
     END IF;
 
-    -- Lock in key order: two callers locking overlapping sets cannot deadlock.
-    PERFORM 1 FROM wallets w WHERE w.user_id = ANY (r_user) ORDER BY w.user_id FOR UPDATE;
+    -- Lock in key order (two callers locking overlapping sets cannot deadlock) and read the
+    -- balances as locked: the rest works from these arrays, never scanning wallets.
+    SELECT array_agg(l.user_id), array_agg(l.coins), array_agg(l.gems) INTO lu, lc, lg
+    FROM (SELECT w.user_id, w.coins, w.gems FROM wallets w
+          WHERE w.user_id = ANY (r_user) ORDER BY w.user_id FOR UPDATE) l;
 
     WITH req AS (
         SELECT * FROM unnest(r_user, r_idem, r_op, r_hash, r_round, r_seed, r_nonce)
@@ -70,7 +76,7 @@ BEGIN
            array_agg(k.reply ORDER BY req.i)
       INTO st, c0, g0, nc, ng, kc, kg, kr
       FROM req
-      LEFT JOIN wallets w ON w.user_id = req.u
+      LEFT JOIN unnest(lu, lc, lg) AS w(user_id, coins, gems) ON w.user_id = req.u
       LEFT JOIN idem_keys k ON req.idem IS NOT NULL AND k.user_id = req.u AND k.key = req.idem
       LEFT JOIN need ON need.q = req.i;
 
