@@ -242,10 +242,16 @@ static void ab_bytes(abuf_t *b, const uint8_t *p, size_t n)
     static const char hex[] = "0123456789abcdef";
     ab_next(b);
     ab_put(b, "\"\\\\x", 4);
-    for (size_t i = 0; i < n; i++) {
-        char h[2] = {hex[p[i] >> 4], hex[p[i] & 15]};
-        ab_put(b, h, 2);
+    if (b->n + 2 * n + 3 > b->cap) {
+        b->cap = (b->n + 2 * n + 3) * 2;
+        b->p = club_realloc(b->p, b->cap);
     }
+    char *o = b->p + b->n;
+    for (size_t i = 0; i < n; i++) {
+        *o++ = hex[p[i] >> 4];
+        *o++ = hex[p[i] & 15];
+    }
+    b->n += 2 * n;
     ab_put(b, "\"", 1);
 }
 
@@ -300,11 +306,13 @@ static void s_pass_add(pass_t *p, settle_t *s)
     }
 }
 
-static void s_pass_free(pass_t *p)
+/* Empties a pass for the next batch, keeping its buffers: batches are similar in size, so
+ * after the first few nothing is allocated here. */
+static void s_pass_reset(pass_t *p)
 {
     for (int k = 0; k < A_N; k++)
-        free(p->a[k].p);
-    free(p->items);
+        p->a[k].n = 0;
+    p->n = 0;
 }
 
 static int s_pass_send(PGconn *c, pass_t *p)
@@ -363,7 +371,8 @@ static int s_run(settle_t *head)
 {
     PGconn *c = club_db_conn(S.db);
     if (!c) return -1;
-    pass_t *passes = NULL;
+    static pass_t *passes; /* kept across batches, see s_pass_reset() */
+    static int ncap;
     int npass = 0;
     club_u64map_t seen; /* user -> number of settles so far, as a pointer-sized count */
     club_u64map_init(&seen);
@@ -371,8 +380,11 @@ static int s_run(settle_t *head)
         uintptr_t k = (uintptr_t)club_u64map_get(&seen, s->user);
         club_u64map_put(&seen, s->user, (void *)(k + 1));
         if ((int)k == npass) {
-            passes = club_realloc(passes, (size_t)(npass + 1) * sizeof *passes);
-            memset(&passes[npass++], 0, sizeof *passes);
+            if (npass == ncap) {
+                passes = club_realloc(passes, (size_t)(ncap + 1) * sizeof *passes);
+                memset(&passes[ncap++], 0, sizeof *passes);
+            }
+            s_pass_reset(&passes[npass++]);
         }
         s_pass_add(&passes[k], s);
     }
@@ -426,9 +438,6 @@ static int s_run(settle_t *head)
         }
     }
     club_db_check(S.db);
-    for (int k = 0; k < npass; k++)
-        s_pass_free(&passes[k]);
-    free(passes);
     return rc;
 }
 
