@@ -1,4 +1,5 @@
 #include "msg.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -243,8 +244,9 @@ int club_req_parse(const msgpack_object *root, club_req_t *req, const char **why
     }
     const msgpack_object *idem = club_mp_get(root, "idem");
     if (idem && idem->type != MSGPACK_OBJECT_NIL) {
-        if (!club_mp_is_str(idem) || idem->via.str.size < 1 || idem->via.str.size > CLUB_MAX_IDEM) {
-            *why = "idem must be a string of 1 to 64 characters";
+        if (!club_mp_is_str(idem) || idem->via.str.size < 1 || idem->via.str.size > CLUB_MAX_IDEM ||
+            !club_text_ok(idem->via.str.ptr, idem->via.str.size)) {
+            *why = "idem must be a UTF-8 string of 1 to 64 bytes, without NUL";
             return -1;
         }
         req->idem = idem->via.str.ptr;

@@ -41,6 +41,11 @@ bool club_ct_equal(const void *a, const void *b, size_t n);
  * newlines and tabs become spaces, runs of spaces one. Returns buf. */
 const char *club_oneline(const char *msg, char *buf, size_t cap);
 
+/* True when s[0..n) is UTF-8 that Postgres stores as text: well formed (no overlongs,
+ * surrogates or code points past U+10FFFF) and without NUL. Client strings that reach the
+ * database go through this, so they fail as BAD_REQUEST instead of as a database error. */
+bool club_text_ok(const char *s, size_t n);
+
 /* Parse a whole decimal int64; returns 0 on success, -1 on garbage or overflow. */
 int club_parse_i64(const char *s, int64_t *out);
 

@@ -650,6 +650,11 @@ static void s_game_round(club_call_t *call)
         club_call_error(call, CLUB_E_BAD_REQUEST, "round_id is required");
         return;
     }
+    /* Round ids are lowercase hex; anything else names no round (and never reaches SQL). */
+    if (!id[0] || strspn(id, "0123456789abcdef") != strlen(id)) {
+        club_call_error(call, CLUB_E_NOT_FOUND, "no such round; a round id is lowercase hex");
+        return;
+    }
     snprintf(uid, sizeof uid, "%llu", (unsigned long long)call->hdr.user);
     const char *p[] = {id, uid};
     PGresult *r = club_db_exec(

@@ -185,6 +185,7 @@ static void test_daily_bonus_idempotent(void **state)
     longkey[65] = 0;
     CC_ERR(cc_call(c, "wallet.daily_bonus", longkey, NULL), "BAD_REQUEST");
     CC_ERR(cc_call(c, "wallet.daily_bonus", "", NULL), "BAD_REQUEST");
+    CC_ERR(cc_call(c, "wallet.daily_bonus", "bad-\xff\xfe", NULL), "BAD_REQUEST"); /* not UTF-8 */
     CC_EQ(CC_COINS(c), WELCOME);
 
     char key[65];

@@ -1,6 +1,7 @@
 /* The msgpack envelope: what the edge and every worker accept and refuse. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -77,6 +78,50 @@ static void test_bad_envelopes(void **state)
     assert_int_equal(club_req_parse(&up.data, &req, &why), -1);
     assert_int_equal(req.rid, 9);
     msgpack_unpacked_destroy(&up);
+}
+
+/* An idem is stored as Postgres text: it must be UTF-8 without NUL, or the request is
+ * refused here rather than by the database in the middle of a wallet batch. */
+static void test_idem_must_be_text(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t n;
+        bool ok;
+    } cases[] = {
+        {"plain-key_1", 11, true},
+        {"\"q\\u,{}NULL", 11, true},            /* array-literal metacharacters are fine */
+        {"\xc3\xa9t\xc3\xa9", 5, true},           /* été */
+        {"\xf0\x9f\x8e\xb0", 4, true},            /* U+1F3B0 */
+        {"a\0b", 3, false},                       /* NUL */
+        {"\xff\xfe", 2, false},                   /* not UTF-8 */
+        {"\xc0\xaf", 2, false},                   /* overlong '/' */
+        {"\xed\xa0\x80", 3, false},               /* a surrogate */
+        {"\xf4\x90\x80\x80", 4, false},           /* past U+10FFFF */
+        {"\xe2\x82", 2, false},                   /* cut short */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        s_reset();
+        msgpack_pack_map(&pk, 3);
+        club_pk_kv_int(&pk, "rid", 4);
+        club_pk_kv_str(&pk, "op", "slot.spin");
+        club_pk_str(&pk, "idem");
+        club_pk_strn(&pk, cases[i].s, cases[i].n);
+        msgpack_unpacked up;
+        club_req_t req;
+        const char *why = NULL;
+        assert_int_equal(club_mp_decode((uint8_t *)sb.data, sb.size, &up), 0);
+        int rc = club_req_parse(&up.data, &req, &why);
+        if (cases[i].ok) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(req.idem_len, cases[i].n);
+        } else {
+            assert_int_equal(rc, -1);
+            assert_non_null(strstr(why, "UTF-8"));
+        }
+        msgpack_unpacked_destroy(&up);
+    }
 }
 
 static void test_precheck_refuses_lies_and_depth(void **state)
@@ -172,6 +217,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_roundtrip),
         cmocka_unit_test(test_bad_envelopes),
+        cmocka_unit_test(test_idem_must_be_text),
         cmocka_unit_test(test_precheck_refuses_lies_and_depth),
         cmocka_unit_test(test_map_extend_adds_balance),
         cmocka_unit_test(test_header_and_ops),
