@@ -366,7 +366,9 @@ static int s_read_pass(pass_t *p, PGresult *r)
 
 /* Runs the settles as one pipelined transaction: BEGIN, one wallet_settle_batch() per pass,
  * COMMIT, one sync. Pass k holds each user's k-th settle of the list, so a user's settles
- * apply in order and one call never sees a user twice. Returns 0 when committed. */
+ * apply in order and one call never sees a user twice. Returns 0 when committed, 1 when
+ * committed but some result could not be read (those settles keep an empty status), -1 when
+ * nothing was committed. */
 static int s_run(settle_t *head)
 {
     PGconn *c = club_db_conn(S.db);
@@ -391,6 +393,7 @@ static int s_run(settle_t *head)
     club_u64map_free(&seen);
 
     int rc = -1;
+    bool committed = false;
     if (PQenterPipelineMode(c) == 1) {
         int ok = PQsendQueryParams(c, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
         for (int k = 0; ok && k < npass; k++)
@@ -424,6 +427,8 @@ static int s_run(settle_t *head)
                 if (s_read_pass(&passes[idx], r) != 0) rc = -1;
             } else if (st != PGRES_COMMAND_OK) {
                 rc = -1; /* BEGIN or COMMIT failed, or aborted */
+            } else if (idx == npass) {
+                committed = true;
             }
             idx++;
             PQclear(r);
@@ -438,6 +443,8 @@ static int s_run(settle_t *head)
         }
     }
     club_db_check(S.db);
+    /* Committed, but a row could not be read: it must not run again. */
+    if (rc != 0 && committed) return 1;
     return rc;
 }
 
@@ -467,16 +474,21 @@ static void s_flush(club_actor_t *actor)
         S.n -= n;
 
         int64_t t0 = club_mono_ns();
-        if (s_run(head) != 0) {
+        int rc = s_run(head);
+        if (rc == 1) {
+            /* Applied, whatever the unread rows said: the client's retry (same idem) gets the
+             * stored reply. */
+            for (settle_t *s = head; s; s = s->next)
+                if (!s->status[0]) snprintf(s->status, sizeof s->status, "DOWN");
+        } else if (rc != 0) {
             /* Nothing of the batch committed: each alone, so one bad settle sinks only itself. */
             for (settle_t *s = head; s; s = s->next) {
                 settle_t *next = s->next;
                 s_unread(s);
                 s->next = NULL;
-                if (s_run(s) != 0) {
-                    s_unread(s);
-                    snprintf(s->status, sizeof s->status, "DOWN");
-                }
+                int one = s_run(s);
+                if (one == -1) s_unread(s);
+                if (one != 0 && !s->status[0]) snprintf(s->status, sizeof s->status, "DOWN");
                 s->next = next;
             }
         }
