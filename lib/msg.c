@@ -207,7 +207,7 @@ bool club_mp_i64(const msgpack_object *o, int64_t *v)
 bool club_mp_strcpy(const msgpack_object *o, char *buf, size_t cap)
 {
     if (!club_mp_is_str(o) || o->via.str.size == 0 || o->via.str.size >= cap) return false;
-    if (memchr(o->via.str.ptr, 0, o->via.str.size)) return false;
+    if (!club_text_ok(o->via.str.ptr, o->via.str.size)) return false;
     memcpy(buf, o->via.str.ptr, o->via.str.size);
     buf[o->via.str.size] = 0;
     return true;

@@ -62,7 +62,9 @@ bool club_mp_streq(const msgpack_object *o, const char *lit);
 /* Integer (never float) into *v. */
 bool club_mp_i64(const msgpack_object *o, int64_t *v);
 /* Copies a string of 1..cap-1 bytes into buf with a NUL; false if not a string, empty, or too
- * long, or when it holds a NUL byte. */
+ * long, or when it is not UTF-8 text (club_text_ok(): no NUL, well formed). Strings copied
+ * here may go to Postgres as text, so a bad one is the caller's BAD_REQUEST, not a database
+ * error. */
 bool club_mp_strcpy(const msgpack_object *o, char *buf, size_t cap);
 
 /* A parsed request. Pointers borrow from the decoded object (and so from the frame). */

@@ -161,7 +161,7 @@ static void s_register(club_call_t *call)
     char invite[65], username[32], password[129];
     const msgpack_object *a = call->req.args;
     if (!club_mp_strcpy(club_mp_get(a, "invite"), invite, sizeof invite)) {
-        club_call_error(call, CLUB_E_BAD_REQUEST, "invite is required: the code you were given");
+        club_call_error(call, CLUB_E_BAD_REQUEST, "invite must be the code you were given");
         return;
     }
     if (!club_mp_strcpy(club_mp_get(a, "username"), username, sizeof username) ||

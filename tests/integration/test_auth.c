@@ -74,6 +74,8 @@ static void test_invalid_invite(void **state)
     cc_unique_name(name, sizeof name);
     CC_ERR(s_register(c, "no-such-invite-code-42", name, "correct horse battery"),
            "INVALID_INVITE");
+    /* Bytes that are not UTF-8 are a bad request, not a database failure. */
+    CC_ERR(s_register(c, "CLUB-\xff\xfe", name, "correct horse battery"), "BAD_REQUEST");
     /* Nothing was created: the name is still free and the connection unauthenticated. */
     CC_ERR(cc_call(c, "profile.get", NULL, NULL), "UNAUTHENTICATED");
     CC_OK(s_register(c, cc_invite("STANDARD"), name, "correct horse battery"));
