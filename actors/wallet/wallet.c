@@ -177,10 +177,28 @@ static void s_finish(club_actor_t *actor, settle_t *s)
 
 /* ---- executing ---- */
 
-/* wallet_settle_batch()'s parameters are arrays, sent as text array literals. */
+/* wallet_settle_batch()'s parameters ($1..$18 of BATCH_SQL, in this order) are arrays, sent as
+ * text array literals. */
 enum {
-    A_USER, A_IDEM, A_OP, A_HASH, A_COUNTER, A_REF, A_ROUND, A_GAME, A_SEED, A_NONCE, A_BET,
-    A_WIN, A_CLAIM, A_REPLY, A_MREQ, A_MCUR, A_MDELTA, A_MREASON, A_N
+    A_USER,
+    A_IDEM,
+    A_OP,
+    A_HASH,
+    A_COUNTER,
+    A_REF,
+    A_ROUND,
+    A_GAME,
+    A_SEED,
+    A_NONCE,
+    A_BET,
+    A_WIN,
+    A_CLAIM,
+    A_REPLY,
+    A_MREQ,
+    A_MCUR,
+    A_MDELTA,
+    A_MREASON,
+    A_N
 };
 
 static const char BATCH_SQL[] =

@@ -265,10 +265,11 @@ static void test_daily_bonus_burst(void **state)
      * granted: everything else is refused (a refusal stores no key). */
     CC_EQ(refused, first0 ? N / 2 : N - 1);
     int64_t entries;
-    CC_CHECK(cc_pg_i64(&entries,
-                       "SELECT count(*) FROM ledger WHERE user_id = %lld AND reason = 'daily_bonus'",
-                       (long long)u.id) == 0,
-             "%s", cc_last_error());
+    CC_CHECK(
+        cc_pg_i64(&entries,
+                  "SELECT count(*) FROM ledger WHERE user_id = %lld AND reason = 'daily_bonus'",
+                  (long long)u.id) == 0,
+        "%s", cc_last_error());
     CC_EQ(entries, 2); /* PREMIUM: coins and gems, once */
     CC_LEDGER_OK(u.id);
     cc_destroy(&c);
@@ -289,10 +290,9 @@ static void test_ledger_invariant(void **state)
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_welcome_grant),    cmocka_unit_test(test_history_paging),
-    cmocka_unit_test(test_daily_bonus),      cmocka_unit_test(test_daily_bonus_idempotent),
-    cmocka_unit_test(test_daily_bonus_burst),
-    cmocka_unit_test(test_ledger_invariant),
+    cmocka_unit_test(test_welcome_grant),     cmocka_unit_test(test_history_paging),
+    cmocka_unit_test(test_daily_bonus),       cmocka_unit_test(test_daily_bonus_idempotent),
+    cmocka_unit_test(test_daily_bonus_burst), cmocka_unit_test(test_ledger_invariant),
 };
 
 CC_MAIN(tests)

@@ -91,15 +91,15 @@ static void test_idem_must_be_text(void **state)
         bool ok;
     } cases[] = {
         {"plain-key_1", 11, true},
-        {"\"q\\u,{}NULL", 11, true},            /* array-literal metacharacters are fine */
-        {"\xc3\xa9t\xc3\xa9", 5, true},           /* été */
-        {"\xf0\x9f\x8e\xb0", 4, true},            /* U+1F3B0 */
-        {"a\0b", 3, false},                       /* NUL */
-        {"\xff\xfe", 2, false},                   /* not UTF-8 */
-        {"\xc0\xaf", 2, false},                   /* overlong '/' */
-        {"\xed\xa0\x80", 3, false},               /* a surrogate */
-        {"\xf4\x90\x80\x80", 4, false},           /* past U+10FFFF */
-        {"\xe2\x82", 2, false},                   /* cut short */
+        {"\"q\\u,{}NULL", 11, true},    /* array-literal metacharacters are fine */
+        {"\xc3\xa9t\xc3\xa9", 5, true}, /* été */
+        {"\xf0\x9f\x8e\xb0", 4, true},  /* U+1F3B0 */
+        {"a\0b", 3, false},             /* NUL */
+        {"\xff\xfe", 2, false},         /* not UTF-8 */
+        {"\xc0\xaf", 2, false},         /* overlong '/' */
+        {"\xed\xa0\x80", 3, false},     /* a surrogate */
+        {"\xf4\x90\x80\x80", 4, false}, /* past U+10FFFF */
+        {"\xe2\x82", 2, false},         /* cut short */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         s_reset();
