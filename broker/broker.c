@@ -407,29 +407,34 @@ int main(int argc, char **argv)
     club_log(CLUB_INFO, "broker_listening", "front=%s back=%s events_in=%s events_out=%s", front,
              back, ev_in, ev_out);
 
-    int64_t next_hb = club_mono_ms() + HB_INTERVAL_MS;
+    /* Both ROUTERs have a zero ZMQ_RCVTIMEO: zmsg_recv returns NULL when the queue is empty,
+     * and the loop waits (club_zwait) only after a pass that found nothing. */
+    zsock_set_rcvtimeo(b.front, 0);
+    zsock_set_rcvtimeo(b.back, 0);
+    int64_t next_hb = club_mono_ms() + HB_INTERVAL_MS, next_metrics = 0;
+    bool idle = false;
     while (!zsys_interrupted) {
-        zmq_pollitem_t items[3] = {
-            {zsock_resolve(b.front), 0, ZMQ_POLLIN, 0},
-            {zsock_resolve(b.back), 0, ZMQ_POLLIN, 0},
-            {NULL, metrics_fd, ZMQ_POLLIN, 0},
-        };
-        int timeout = b.nwaiting ? 20 : 200;
-        if (zmq_poll(items, metrics_fd >= 0 ? 3 : 2, timeout) < 0 && zmq_errno() == EINTR) continue;
+        bool metrics_ready = false;
+        if (idle) {
+            void *socks[2] = {zsock_resolve(b.front), zsock_resolve(b.back)};
+            int timeout = b.nwaiting ? 20 : 200;
+            if (club_zwait(socks, 2, metrics_fd, timeout, &metrics_ready) < 0 &&
+                zmq_errno() == EINTR)
+                continue;
+        }
+        int got = 0;
         /* Replies first: they finish work and free capacity. */
-        for (int i = 0; i < 1024 && (zsock_events(b.back) & ZMQ_POLLIN); i++) {
-            zmsg_t *m = zmsg_recv(b.back);
-            if (!m) break;
+        for (zmsg_t *m; got < 1024 && (m = zmsg_recv(b.back)); got++) {
             s_on_back(&b, m);
             zmsg_destroy(&m);
         }
-        for (int i = 0; i < 1024 && (zsock_events(b.front) & ZMQ_POLLIN); i++) {
-            zmsg_t *m = zmsg_recv(b.front);
-            if (!m) break;
+        for (zmsg_t *m; got < 2048 && (m = zmsg_recv(b.front)); got++)
             s_on_front(&b, m);
-        }
-        if (metrics_fd >= 0 && (items[2].revents & ZMQ_POLLIN)) club_metrics_serve_one(metrics_fd);
+        idle = got == 0;
         int64_t now = club_mono_ms();
+        if (metrics_ready || (!idle && now >= next_metrics && club_fd_readable(metrics_fd)))
+            club_metrics_serve_one(metrics_fd);
+        if (now >= next_metrics) next_metrics = now + 100;
         if (b.nwaiting) s_retry_waiting(&b, now);
         if (now >= next_hb) {
             s_heartbeat(&b, now);

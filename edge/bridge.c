@@ -7,8 +7,8 @@
  *
  * Each socket's ZMQ_FD is dup()'d and adopted into lws as a raw file, so lws polls it and
  * calls LWS_CALLBACK_RAW_RX_FILE; the dup is what lws closes, the socket keeps its own.
- * ZMQ_FD is edge-triggered: it only says "something changed", so every wake drains while
- * ZMQ_EVENTS has ZMQ_POLLIN, and a send (which can swallow the signal) schedules a drain too.
+ * ZMQ_FD is edge-triggered: it only says "something changed", so every wake drains until a
+ * receive finds nothing, and a send (which can swallow the signal) schedules a drain too.
  * Drains are bounded per pass and continue from a zero-delay lws_sul so clients are served in
  * between.
  *
@@ -44,6 +44,7 @@ static struct {
     struct lws_context *ctx;
     lws_sorted_usec_list_t sul_drain, sul_timeout, sul_safety;
     bool drain_scheduled, timeout_scheduled, stopping;
+    bool dealer_sent, sub_sent; /* sent on since the last drain: see edge_bridge_after_service */
     pending_t *ring;
     uint64_t cap;  /* power of two */
     uint64_t head; /* next corr to hand out */
@@ -250,19 +251,18 @@ static int s_recv2(void *sock, zmq_msg_t *a, zmq_msg_t *b, bool *has_b)
     return 0;
 }
 
-static bool s_readable(void *sock)
-{
-    int ev = 0;
-    size_t sz = sizeof ev;
-    return zmq_getsockopt(sock, ZMQ_EVENTS, &ev, &sz) == 0 && (ev & ZMQ_POLLIN);
-}
-
 /* Handles what the socket has, at most DRAIN_BUDGET messages; if more is left a zero-delay
- * continuation is scheduled. */
+ * continuation is scheduled. Receives until EAGAIN rather than asking ZMQ_EVENTS before each
+ * message: an ask that finds nothing costs libzmq two system calls (see club_zwait), the
+ * EAGAIN once per pass. */
 static void s_drain(void *sock)
 {
     if (!sock) return;
-    for (int n = 0; s_readable(sock); n++) {
+    if (sock == s_b.dealer)
+        s_b.dealer_sent = false;
+    else
+        s_b.sub_sent = false;
+    for (int n = 0;; n++) {
         if (n == DRAIN_BUDGET) {
             s_schedule_drain();
             return;
@@ -271,14 +271,17 @@ static void s_drain(void *sock)
         bool has_b;
         zmq_msg_init(&a);
         zmq_msg_init(&b);
-        if (s_recv2(sock, &a, &b, &has_b) == 0) {
-            const uint8_t *bd = has_b ? zmq_msg_data(&b) : NULL;
-            size_t bl = has_b ? zmq_msg_size(&b) : 0;
-            if (sock == s_b.dealer)
-                s_on_reply(zmq_msg_data(&a), zmq_msg_size(&a), bd, bl);
-            else
-                s_on_event(zmq_msg_data(&a), zmq_msg_size(&a), bd, bl);
+        if (s_recv2(sock, &a, &b, &has_b) != 0) {
+            zmq_msg_close(&a);
+            zmq_msg_close(&b);
+            break;
         }
+        const uint8_t *bd = has_b ? zmq_msg_data(&b) : NULL;
+        size_t bl = has_b ? zmq_msg_size(&b) : 0;
+        if (sock == s_b.dealer)
+            s_on_reply(zmq_msg_data(&a), zmq_msg_size(&a), bd, bl);
+        else
+            s_on_event(zmq_msg_data(&a), zmq_msg_size(&a), bd, bl);
         zmq_msg_close(&a);
         zmq_msg_close(&b);
     }
@@ -334,7 +337,7 @@ int edge_bridge_forward(uint64_t conn_id, uint32_t rid, const club_op_t *op, uin
     e->sent_ns = club_mono_ns();
     s_b.head++;
     s_b.live++;
-    s_schedule_drain(); /* the send may have consumed the socket's wake-up */
+    s_b.dealer_sent = true; /* the send may have consumed the socket's wake-up */
     s_arm_timeout();
     return 0;
 }
@@ -348,6 +351,22 @@ void edge_bridge_watch_user(uint64_t user, bool on)
     zmq_setsockopt(s_b.sub, opt, t, CLUB_TOPIC_LEN);
     t[0] = 'k';
     zmq_setsockopt(s_b.sub, opt, t, CLUB_TOPIC_LEN);
+    s_b.sub_sent = true; /* a subscription is a send upstream */
+}
+
+void edge_bridge_after_service(void)
+{
+    if (s_b.stopping) return;
+    /* One pass of lws forwards many requests; draining once after it, rather than scheduling
+     * a zero-delay drain per request, keeps lws's next poll() from returning at once. */
+    if (s_b.dealer_sent) {
+        s_b.dealer_sent = false;
+        s_drain(s_b.dealer);
+    }
+    if (s_b.sub_sent) {
+        s_b.sub_sent = false;
+        s_drain(s_b.sub);
+    }
 }
 
 /* ---- lws glue ---- */

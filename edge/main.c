@@ -296,8 +296,10 @@ int main(int argc, char **argv)
              edge_cfg.static_dir ? edge_cfg.static_dir : "(none)", edge_cfg.broker_front,
              edge_cfg.events_out);
 
-    while (!s_stop)
+    while (!s_stop) {
         if (lws_service(s_ctx, 0) < 0) break;
+        edge_bridge_after_service();
+    }
 
     club_log(CLUB_INFO, "edge_stopping", "signal=%s", s_stop ? "yes" : "no");
     edge_bridge_stop();

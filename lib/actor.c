@@ -93,6 +93,7 @@ static int s_connect_worker(club_actor_t *self)
     if (!self->worker) return -1;
     zsock_set_linger(self->worker, 0);
     zsock_set_rcvhwm(self->worker, 100000);
+    zsock_set_rcvtimeo(self->worker, 0);
     zsock_set_sndhwm(self->worker, 100000);
     if (zsock_connect(self->worker, "%s", self->back_ep) != 0) {
         club_log(CLUB_ERROR, "broker_connect", "cannot connect to broker back end %s",
@@ -126,6 +127,7 @@ club_actor_t *club_actor_new(const club_actor_spec_t *spec)
     zsock_set_linger(self->client, 0);
     zsock_set_sndhwm(self->client, 100000);
     zsock_set_rcvhwm(self->client, 100000);
+    zsock_set_rcvtimeo(self->client, 0);
     zsock_set_linger(self->pub, 1000);
     zsock_set_sndhwm(self->pub, 100000);
     if (zsock_connect(self->client, "%s", self->front_ep) != 0 ||
@@ -431,10 +433,12 @@ void club_actor_publish(club_actor_t *self, const char *topic, const uint8_t *bo
 
 /* ---- loop ---- */
 
-static void s_drain(club_actor_t *self, zsock_t *sock, bool worker)
+/* Handles what sock has, up to DRAIN_MAX messages; both sockets have a zero ZMQ_RCVTIMEO, so
+ * zmsg_recv returns NULL once the queue is empty (see club_zwait). Returns the count. */
+static int s_drain(club_actor_t *self, zsock_t *sock, bool worker)
 {
-    for (int i = 0; i < DRAIN_MAX; i++) {
-        if (!(zsock_events(sock) & ZMQ_POLLIN)) break;
+    int i = 0;
+    for (; i < DRAIN_MAX; i++) {
         zmsg_t *m = zmsg_recv(sock);
         if (!m) break;
         if (worker)
@@ -443,25 +447,28 @@ static void s_drain(club_actor_t *self, zsock_t *sock, bool worker)
             s_on_client_msg(self, m);
         zmsg_destroy(&m);
     }
+    return i;
 }
 
 int club_actor_run(club_actor_t *self)
 {
     int64_t next_tick = club_mono_ms() + 100;
     self->next_hb_ms = club_mono_ms() + HB_INTERVAL_MS;
+    bool idle = false;
     while (!zsys_interrupted) {
-        zmq_pollitem_t items[3] = {
-            {zsock_resolve(self->worker), 0, ZMQ_POLLIN, 0},
-            {zsock_resolve(self->client), 0, ZMQ_POLLIN, 0},
-            {NULL, self->metrics_fd, ZMQ_POLLIN, 0},
-        };
-        int n = zmq_poll(items, self->metrics_fd >= 0 ? 3 : 2, 100);
-        if (n < 0 && zmq_errno() == EINTR) continue;
-        if (items[0].revents & ZMQ_POLLIN) s_drain(self, self->worker, true);
-        if (items[1].revents & ZMQ_POLLIN) s_drain(self, self->client, false);
-        if (self->metrics_fd >= 0 && (items[2].revents & ZMQ_POLLIN))
-            club_metrics_serve_one(self->metrics_fd);
+        bool metrics_ready = false;
+        if (idle) {
+            void *socks[2] = {zsock_resolve(self->worker), zsock_resolve(self->client)};
+            if (club_zwait(socks, 2, self->metrics_fd, 100, &metrics_ready) < 0 &&
+                zmq_errno() == EINTR)
+                continue;
+        }
+        int got = s_drain(self, self->worker, true) + s_drain(self, self->client, false);
+        if (metrics_ready) club_metrics_serve_one(self->metrics_fd);
         if (self->spec.flush) self->spec.flush(self);
+        /* Wait only after a pass that found nothing: a busy worker goes round without
+         * blocking, and the pass that finds both queues empty is the one that waits. */
+        idle = got == 0;
 
         int64_t now = club_mono_ms();
         s_expire_pending(self, now);
@@ -483,6 +490,10 @@ int club_actor_run(club_actor_t *self)
             self->reconnect_backoff_ms = 250;
         }
         if (now >= next_tick) {
+            /* A worker that never runs dry never waits in club_zwait; look at the metrics
+             * listener here so a scrape is answered under load too. */
+            if (!idle && !metrics_ready && club_fd_readable(self->metrics_fd))
+                club_metrics_serve_one(self->metrics_fd);
             if (self->spec.tick) self->spec.tick(self);
             next_tick = now + 100;
         }

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,4 +181,11 @@ const char *club_oneline(const char *msg, char *buf, size_t cap)
         n--;
     buf[n] = 0;
     return buf;
+}
+
+bool club_fd_readable(int fd)
+{
+    if (fd < 0) return false;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }

@@ -46,6 +46,9 @@ const char *club_oneline(const char *msg, char *buf, size_t cap);
  * database go through this, so they fail as BAD_REQUEST instead of as a database error. */
 bool club_text_ok(const char *s, size_t n);
 
+/* True when fd >= 0 has something to read right now (a zero-timeout poll). */
+bool club_fd_readable(int fd);
+
 /* Parse a whole decimal int64; returns 0 on success, -1 on garbage or overflow. */
 int club_parse_i64(const char *s, int64_t *out);
 

@@ -1,5 +1,6 @@
 #include "wire.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,4 +81,24 @@ int club_rank_from_name(const char *s)
     if (!strcmp(s, "PREMIUM")) return CLUB_RANK_PREMIUM;
     if (!strcmp(s, "VIP")) return CLUB_RANK_VIP;
     return CLUB_RANK_NONE;
+}
+
+int club_zwait(void *const *socks, int nsocks, int fd, int timeout_ms, bool *fd_ready)
+{
+    struct pollfd p[8];
+    int n = 0;
+    *fd_ready = false;
+    for (int i = 0; i < nsocks && n < 7; i++) {
+        int ev = 0, zfd = -1;
+        size_t sz = sizeof ev;
+        if (zmq_getsockopt(socks[i], ZMQ_EVENTS, &ev, &sz) != 0) return -1;
+        if (ev & ZMQ_POLLIN) return 1;
+        sz = sizeof zfd;
+        if (zmq_getsockopt(socks[i], ZMQ_FD, &zfd, &sz) != 0) return -1;
+        p[n++] = (struct pollfd){.fd = zfd, .events = POLLIN};
+    }
+    if (fd >= 0) p[n++] = (struct pollfd){.fd = fd, .events = POLLIN};
+    int rc = poll(p, (nfds_t)n, timeout_ms);
+    if (rc > 0 && fd >= 0) *fd_ready = (p[n - 1].revents & POLLIN) != 0;
+    return rc;
 }

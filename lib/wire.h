@@ -23,6 +23,7 @@
 #ifndef CLUB_WIRE_H
 #define CLUB_WIRE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,6 +69,18 @@ zframe_t *club_hdr_frame(const club_hdr_t *h);
 #define CLUB_TOPIC_LEN 18
 void club_topic_user(uint64_t user, char out[CLUB_TOPIC_LEN + 1]);
 #define CLUB_TOPIC_ALL "all"
+
+/* Blocks until one of the ZeroMQ sockets (or fd, when >= 0) may be readable, or timeout_ms.
+ *
+ * zmq_poll is not used in the hot loops: it asks each socket for ZMQ_EVENTS before and after
+ * it waits, and every ask that finds no pending command costs libzmq two system calls (getpid
+ * for its fork check, and a zero-timeout poll). Loops instead receive with ZMQ_DONTWAIT (or a
+ * zero ZMQ_RCVTIMEO) until EAGAIN, which pays that once per pass rather than once per message,
+ * and then wait here: one ZMQ_EVENTS check per socket (a send since the last receive may have
+ * taken the wake-up) and one poll() on the sockets' ZMQ_FDs.
+ * Returns > 0 when something may be ready (*fd_ready says whether fd is), 0 on timeout,
+ * -1 on EINTR or error. */
+int club_zwait(void *const *socks, int nsocks, int fd, int timeout_ms, bool *fd_ready);
 
 /* Per-user domains are sharded: shard = user % shards. */
 static inline uint32_t club_shard_of(uint64_t user, uint32_t shards)
