@@ -1,11 +1,15 @@
 /* club-broker: routes requests from callers (edges, workers calling other domains) to the
  * domain's workers, and carries events from workers to edges.
  *
- *   front ROUTER  [caller][hdr REQ][domain][body]   -> back  [worker][hdr][caller][body]
- *   back  ROUTER  [worker][hdr REP][caller][body]   -> front [caller][hdr][body]
- *   back  ROUTER  [worker][hdr READY][info] / [worker][hdr HB]; to an unknown worker's HB the
- *                 broker answers [hdr READY]: announce yourself
- *   events XSUB <- workers' PUB, XPUB -> edges' SUB (a zproxy actor on its own thread)
+ *   front ROUTER  [caller]([hdr REQ][domain][body])...[]  -> back
+ * [worker]([hdr][caller][body])...[] back  ROUTER  [worker]([hdr REP][caller][body])...[]  -> front
+ * [caller]([hdr][body])...[] back  ROUTER  [worker][hdr READY][info] / [worker][hdr HB]; to an
+ * unknown worker's HB the broker answers [hdr READY]: announce yourself events XSUB <- workers'
+ * PUB, XPUB -> edges' SUB (a zproxy actor on its own thread)
+ *
+ * Requests and replies come in batches (wire.h). One pass of the loop reads what both sockets
+ * have, sorts the records into one outgoing batch per worker and per caller, and sends those
+ * at the end of the pass: a frame is shared with zmq_msg_copy, never copied.
  *
  * Per-user domains are sharded: a request goes to a live worker of shard user % shards, so
  * one user's commands meet one worker, in order. A request for a domain (or shard) with no
@@ -44,8 +48,19 @@ typedef struct worker {
     int64_t last_seen;
     uint32_t inflight;
     int pid;
+    club_frames_t out;  /* this pass's records for it: [hdr][caller][body] each */
+    club_frames_t doms; /* the domain of each record, to route it again if the send fails */
     struct worker *next;
 } worker_t;
+
+/* Something that sends requests (an edge, or a worker calling another domain). */
+typedef struct caller {
+    uint8_t id[256];
+    size_t id_len;
+    club_frames_t out; /* this pass's replies for it: [hdr][body] each */
+    int64_t last_used;
+    struct caller *next;
+} caller_t;
 
 typedef struct waiting {
     zmsg_t *msg; /* [caller][hdr][domain][body] as received */
@@ -57,6 +72,8 @@ typedef struct {
     zsock_t *front, *back;
     worker_t *workers;
     int nworkers;
+    caller_t *callers;
+    club_frames_t in;
     waiting_t *wait_head, *wait_tail;
     size_t nwaiting;
     int64_t wait_ms;
@@ -64,13 +81,30 @@ typedef struct {
     club_gauge_t *m_workers, *m_waiting;
 } broker_t;
 
-static worker_t *s_worker_find(broker_t *b, const zframe_t *id)
+static worker_t *s_worker_find(broker_t *b, const void *id, size_t len)
 {
     for (worker_t *w = b->workers; w; w = w->next)
-        if (w->id_len == zframe_size((zframe_t *)id) &&
-            !memcmp(w->id, zframe_data((zframe_t *)id), w->id_len))
-            return w;
+        if (w->id_len == len && !memcmp(w->id, id, len)) return w;
     return NULL;
+}
+
+static void s_wait_push(broker_t *b, zmsg_t *msg);
+
+/* Puts the records still queued for w back on the waiting list, so they go to another worker
+ * (or are answered UNAVAILABLE in time). */
+static void s_requeue(broker_t *b, worker_t *w)
+{
+    for (size_t k = 0; 3 * k + 2 < w->out.n && k < w->doms.n; k++) {
+        zmq_msg_t *r = &w->out.v[3 * k];
+        zmsg_t *m = zmsg_new();
+        zmsg_addmem(m, zmq_msg_data(&r[1]), zmq_msg_size(&r[1]));
+        zmsg_addmem(m, zmq_msg_data(&r[0]), zmq_msg_size(&r[0]));
+        zmsg_addmem(m, zmq_msg_data(&w->doms.v[k]), zmq_msg_size(&w->doms.v[k]));
+        zmsg_addmem(m, zmq_msg_data(&r[2]), zmq_msg_size(&r[2]));
+        s_wait_push(b, m);
+    }
+    club_frames_clear(&w->out);
+    club_frames_clear(&w->doms);
 }
 
 static void s_worker_remove(broker_t *b, worker_t *dead, const char *why)
@@ -80,12 +114,34 @@ static void s_worker_remove(broker_t *b, worker_t *dead, const char *why)
             *pp = dead->next;
             club_log(CLUB_WARN, "worker_gone", "pid=%d domain=%s: %s", dead->pid,
                      dead->nregs ? dead->regs[0].name : "?", why);
+            s_requeue(b, dead);
+            club_frames_free(&dead->out);
+            club_frames_free(&dead->doms);
             free(dead);
             b->nworkers--;
             club_gauge_set(b->m_workers, b->nworkers);
             return;
         }
     }
+}
+
+/* The caller with this identity, created on first use. */
+static caller_t *s_caller(broker_t *b, const void *id, size_t len)
+{
+    caller_t *c = b->callers;
+    for (; c; c = c->next)
+        if (c->id_len == len && !memcmp(c->id, id, len)) break;
+    if (!c) {
+        if (len > sizeof c->id) return NULL;
+        c = club_calloc(1, sizeof *c);
+        memcpy(c->id, id, len);
+        c->id_len = len;
+        club_frames_init(&c->out);
+        c->next = b->callers;
+        b->callers = c;
+    }
+    c->last_used = club_mono_ms();
+    return c;
 }
 
 /* The live worker for domain/user with the fewest requests in flight, or NULL. */
@@ -103,63 +159,66 @@ static worker_t *s_pick(broker_t *b, const char *domain, size_t dlen, uint64_t u
     return best;
 }
 
-static void s_reply_status(broker_t *b, zframe_t *caller, const club_hdr_t *req, club_err_t st)
+static void s_reply_status(broker_t *b, const void *caller, size_t clen, const club_hdr_t *req,
+                           club_err_t st)
 {
+    caller_t *c = s_caller(b, caller, clen);
+    if (!c) return;
     club_hdr_t h = *req;
     h.kind = CLUB_K_REP;
     h.status = (uint8_t)st;
     h.flags = 0;
-    zmsg_t *m = zmsg_new();
-    zmsg_append(m, &(zframe_t *){zframe_dup(caller)});
-    zmsg_append(m, &(zframe_t *){club_hdr_frame(&h)});
-    zmsg_addmem(m, "", 0);
-    zmsg_send(&m, b->front);
+    uint8_t hb[CLUB_HDR_SIZE];
+    club_hdr_encode(&h, hb);
+    club_frames_add(&c->out, hb, sizeof hb);
+    club_frames_add(&c->out, "", 0);
 }
 
-/* Tries to hand msg ([caller][hdr][domain][body]) to a worker. Takes ownership on success. */
-static int s_try_dispatch(broker_t *b, zmsg_t **msg_p)
+/* Queues one request record for a live worker of its domain. Returns 0, or -1 when there is
+ * none (nothing is taken then). */
+static int s_route(broker_t *b, const club_hdr_t *hdr, zmq_msg_t *hf, zmq_msg_t *caller,
+                   zmq_msg_t *domain, zmq_msg_t *body)
 {
-    zmsg_t *msg = *msg_p;
-    zframe_t *caller = zmsg_first(msg);
-    zframe_t *hf = zmsg_next(msg);
-    zframe_t *domain = zmsg_next(msg);
-    zframe_t *body = zmsg_next(msg);
-    club_hdr_t hdr;
-    if (club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) != 0) return -1;
-    worker_t *w = s_pick(b, (const char *)zframe_data(domain), zframe_size(domain), hdr.user);
+    worker_t *w = s_pick(b, (const char *)zmq_msg_data(domain), zmq_msg_size(domain), hdr->user);
     if (!w) return -1;
-    zmsg_t *out = zmsg_new();
-    zmsg_addmem(out, w->id, w->id_len);
-    zmsg_append(out, &(zframe_t *){zframe_dup(hf)});
-    zmsg_append(out, &(zframe_t *){zframe_dup(caller)});
-    zmsg_append(out, &(zframe_t *){zframe_dup(body)});
-    if (zmsg_send(&out, b->back) != 0) {
-        /* ROUTER_MANDATORY: the worker's connection is gone. */
-        zmsg_destroy(&out);
-        s_worker_remove(b, w, "unreachable");
-        return s_try_dispatch(b, msg_p);
-    }
+    club_frames_add_msg(&w->out, hf);
+    club_frames_add_msg(&w->out, caller);
+    club_frames_add_msg(&w->out, body);
+    club_frames_add_msg(&w->doms, domain);
     w->inflight++;
-    zmsg_destroy(msg_p);
     return 0;
 }
 
-static void s_on_front(broker_t *b, zmsg_t *msg)
+/* A waiting request ([caller][hdr][domain][body]) to a worker, if one is live now. Takes
+ * ownership on success. */
+static int s_try_dispatch(broker_t *b, zmsg_t **msg_p)
 {
-    club_counter_add(b->m_requests, 1);
-    zframe_t *caller = zmsg_first(msg);
-    zframe_t *hf = zmsg_next(msg);
-    club_hdr_t hdr;
-    if (zmsg_size(msg) != 4 || club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) != 0 ||
-        hdr.kind != CLUB_K_REQ) {
-        club_log(CLUB_WARN, "bad_request_frame", "dropped a malformed message from a caller");
-        zmsg_destroy(&msg);
-        return;
+    zmq_msg_t f[4];
+    zframe_t *z = zmsg_first(*msg_p);
+    for (int i = 0; i < 4; i++, z = zmsg_next(*msg_p)) {
+        zmq_msg_init_size(&f[i], zframe_size(z));
+        memcpy(zmq_msg_data(&f[i]), zframe_data(z), zframe_size(z));
     }
-    if (s_try_dispatch(b, &msg) == 0) return;
+    club_hdr_t hdr;
+    int rc = club_hdr_decode(zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), &hdr) == 0
+                 ? s_route(b, &hdr, &f[1], &f[0], &f[2], &f[3])
+                 : -1;
+    for (int i = 0; i < 4; i++)
+        zmq_msg_close(&f[i]);
+    if (rc == 0) zmsg_destroy(msg_p);
+    return rc;
+}
+
+static void s_wait_push(broker_t *b, zmsg_t *msg)
+{
     if (b->nwaiting >= MAX_WAITING) {
-        club_counter_add(b->m_unavailable, 1);
-        s_reply_status(b, caller, &hdr, CLUB_E_UNAVAILABLE);
+        zframe_t *caller = zmsg_first(msg);
+        zframe_t *hf = zmsg_next(msg);
+        club_hdr_t hdr;
+        if (club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) == 0) {
+            club_counter_add(b->m_unavailable, 1);
+            s_reply_status(b, zframe_data(caller), zframe_size(caller), &hdr, CLUB_E_UNAVAILABLE);
+        }
         zmsg_destroy(&msg);
         return;
     }
@@ -172,6 +231,35 @@ static void s_on_front(broker_t *b, zmsg_t *msg)
         b->wait_head = wt;
     b->wait_tail = wt;
     b->nwaiting++;
+}
+
+/* [caller]([hdr REQ][domain][body])...[] */
+static void s_on_front(broker_t *b, club_frames_t *f)
+{
+    zmq_msg_t *caller = &f->v[0];
+    size_t i = 1;
+    for (; i + 2 < f->n && zmq_msg_size(&f->v[i]); i += 3) {
+        club_counter_add(b->m_requests, 1);
+        club_hdr_t hdr;
+        zmq_msg_t *hf = &f->v[i], *domain = &f->v[i + 1], *body = &f->v[i + 2];
+        if (club_hdr_decode(zmq_msg_data(hf), zmq_msg_size(hf), &hdr) != 0 ||
+            hdr.kind != CLUB_K_REQ) {
+            club_log(CLUB_WARN, "bad_request_frame", "dropped a malformed request from a caller");
+            continue;
+        }
+        if (s_route(b, &hdr, hf, caller, domain, body) == 0) continue;
+        zmsg_t *m = zmsg_new();
+        zmsg_addmem(m, zmq_msg_data(caller), zmq_msg_size(caller));
+        zmsg_addmem(m, zmq_msg_data(hf), zmq_msg_size(hf));
+        zmsg_addmem(m, zmq_msg_data(domain), zmq_msg_size(domain));
+        zmsg_addmem(m, zmq_msg_data(body), zmq_msg_size(body));
+        s_wait_push(b, m);
+    }
+    if (i + 1 != f->n || zmq_msg_size(&f->v[i]))
+        club_log(CLUB_WARN, "bad_request_frame",
+                 "a caller's batch of %zu frames did not end "
+                 "with an empty frame after whole records",
+                 f->n);
 }
 
 /* Requests waiting for a worker: dispatch those that now have one, answer UNAVAILABLE to those
@@ -193,7 +281,8 @@ static void s_retry_waiting(broker_t *b, int64_t now)
             club_hdr_t hdr;
             if (club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) == 0) {
                 club_counter_add(b->m_unavailable, 1);
-                s_reply_status(b, caller, &hdr, CLUB_E_UNAVAILABLE);
+                s_reply_status(b, zframe_data(caller), zframe_size(caller), &hdr,
+                               CLUB_E_UNAVAILABLE);
             }
             zmsg_destroy(&wt->msg);
             free(wt);
@@ -212,16 +301,16 @@ static void s_retry_waiting(broker_t *b, int64_t now)
     club_gauge_set(b->m_waiting, (double)b->nwaiting);
 }
 
-static void s_on_ready(broker_t *b, zframe_t *id, zframe_t *info)
+static void s_on_ready(broker_t *b, zmq_msg_t *id, zmq_msg_t *info)
 {
     msgpack_unpacked up;
-    if (!info || club_mp_decode(zframe_data(info), zframe_size(info), &up) != 0) return;
-    worker_t *w = s_worker_find(b, id);
+    if (!info || club_mp_decode(zmq_msg_data(info), zmq_msg_size(info), &up) != 0) return;
+    worker_t *w = s_worker_find(b, zmq_msg_data(id), zmq_msg_size(id));
     if (!w) {
-        if (zframe_size(id) > sizeof w->id) goto done;
+        if (zmq_msg_size(id) > sizeof w->id) goto done;
         w = club_calloc(1, sizeof *w);
-        w->id_len = zframe_size(id);
-        memcpy(w->id, zframe_data(id), w->id_len);
+        w->id_len = zmq_msg_size(id);
+        memcpy(w->id, zmq_msg_data(id), w->id_len);
         w->next = b->workers;
         b->workers = w;
         b->nworkers++;
@@ -255,44 +344,88 @@ done:
     msgpack_unpacked_destroy(&up);
 }
 
-static void s_on_back(broker_t *b, zmsg_t *msg)
+static void s_on_back(broker_t *b, club_frames_t *f)
 {
-    zframe_t *id = zmsg_first(msg);
-    zframe_t *hf = zmsg_next(msg);
+    if (f->n < 2) return;
+    zmq_msg_t *id = &f->v[0];
     club_hdr_t hdr;
-    if (!hf || club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) != 0) return;
-    worker_t *w = s_worker_find(b, id);
+    if (club_hdr_decode(zmq_msg_data(&f->v[1]), zmq_msg_size(&f->v[1]), &hdr) != 0) return;
+    worker_t *w = s_worker_find(b, zmq_msg_data(id), zmq_msg_size(id));
     if (w) w->last_seen = club_mono_ms();
     switch (hdr.kind) {
     case CLUB_K_READY:
-        s_on_ready(b, id, zmsg_next(msg));
+        s_on_ready(b, id, f->n > 2 ? &f->v[2] : NULL);
         s_retry_waiting(b, club_mono_ms());
         break;
-    case CLUB_K_REP: {
-        zframe_t *caller = zmsg_next(msg);
-        zframe_t *body = zmsg_next(msg);
-        if (!caller || !body) return;
-        if (w && w->inflight) w->inflight--;
-        club_counter_add(b->m_replies, 1);
-        zmsg_t *out = zmsg_new();
-        zmsg_append(out, &(zframe_t *){zframe_dup(caller)});
-        zmsg_append(out, &(zframe_t *){zframe_dup(hf)});
-        zmsg_append(out, &(zframe_t *){zframe_dup(body)});
-        zmsg_send(&out, b->front); /* a caller that went away: ROUTER drops it */
+    case CLUB_K_REP:
+        /* ([hdr REP][caller][body])...[] */
+        for (size_t i = 1; i + 2 < f->n && zmq_msg_size(&f->v[i]); i += 3) {
+            zmq_msg_t *caller = &f->v[i + 1];
+            if (w && w->inflight) w->inflight--;
+            club_counter_add(b->m_replies, 1);
+            caller_t *c = s_caller(b, zmq_msg_data(caller), zmq_msg_size(caller));
+            if (!c) continue;
+            club_frames_add_msg(&c->out, &f->v[i]);
+            club_frames_add_msg(&c->out, &f->v[i + 2]);
+        }
         break;
-    }
     default:
         /* A heartbeat from a worker this broker does not know (it restarted, or forgot a
          * worker that stalled): ask it to announce itself now rather than after it notices
          * three seconds of silence. */
         if (!w) {
             club_hdr_t h = {.kind = CLUB_K_READY};
-            zmsg_t *m = zmsg_new();
-            zmsg_append(m, &(zframe_t *){zframe_dup(id)});
-            zmsg_append(m, &(zframe_t *){club_hdr_frame(&h)});
-            if (zmsg_send(&m, b->back) != 0) zmsg_destroy(&m);
+            uint8_t hb[CLUB_HDR_SIZE];
+            club_hdr_encode(&h, hb);
+            /* zmq_send returns the byte count. The second part must follow whenever the first
+             * was taken: a ROUTER left inside a message would put the next one in it. */
+            if (zmq_send(zsock_resolve(b->back), zmq_msg_data(id), zmq_msg_size(id),
+                         ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0)
+                zmq_send(zsock_resolve(b->back), hb, sizeof hb, ZMQ_DONTWAIT);
         }
         break;
+    }
+}
+
+/* Sends every batch built during this pass, each ended by its empty frame. */
+static void s_flush(broker_t *b)
+{
+    void *back = zsock_resolve(b->back), *front = zsock_resolve(b->front);
+    for (worker_t *w = b->workers, *next; w; w = next) {
+        next = w->next;
+        if (!w->out.n) continue;
+        club_frames_add(&w->out, "", 0);
+        if (club_frames_send(&w->out, back, w->id, w->id_len) != 0) {
+            /* ROUTER_MANDATORY: its connection is gone. Its records wait for another. */
+            int err = zmq_errno();
+            w->out.n--;
+            zmq_msg_close(&w->out.v[w->out.n]);
+            s_worker_remove(b, w,
+                            err == EAGAIN ? "not reading (its queue is full)" : "unreachable");
+            continue;
+        }
+        club_frames_clear(&w->doms);
+    }
+    for (caller_t *c = b->callers; c; c = c->next) {
+        if (!c->out.n) continue;
+        club_frames_add(&c->out, "", 0);
+        /* A caller that went away: ROUTER drops it. */
+        if (club_frames_send(&c->out, front, c->id, c->id_len) != 0) club_frames_clear(&c->out);
+    }
+}
+
+/* Forgets callers that have had no reply for a minute (edges and workers that went away). */
+static void s_prune_callers(broker_t *b, int64_t now)
+{
+    for (caller_t **pp = &b->callers; *pp;) {
+        caller_t *c = *pp;
+        if (!c->out.n && now - c->last_used > 60000) {
+            *pp = c->next;
+            club_frames_free(&c->out);
+            free(c);
+        } else {
+            pp = &c->next;
+        }
     }
 }
 
@@ -424,19 +557,20 @@ int main(int argc, char **argv)
         }
         int got = 0;
         /* Replies first: they finish work and free capacity. */
-        for (zmsg_t *m; got < 1024 && (m = zmsg_recv(b.back)); got++) {
-            s_on_back(&b, m);
-            zmsg_destroy(&m);
-        }
-        for (zmsg_t *m; got < 2048 && (m = zmsg_recv(b.front)); got++)
-            s_on_front(&b, m);
+        for (; got < 1024 && club_frames_recv(&b.in, zsock_resolve(b.back)) == 0; got++)
+            s_on_back(&b, &b.in);
+        for (; got < 2048 && club_frames_recv(&b.in, zsock_resolve(b.front)) == 0; got++)
+            if (b.in.n >= 2) s_on_front(&b, &b.in);
+        club_frames_clear(&b.in);
         idle = got == 0;
         int64_t now = club_mono_ms();
         if (metrics_ready || (!idle && now >= next_metrics && club_fd_readable(metrics_fd)))
             club_metrics_serve_one(metrics_fd);
         if (now >= next_metrics) next_metrics = now + 100;
         if (b.nwaiting) s_retry_waiting(&b, now);
+        s_flush(&b);
         if (now >= next_hb) {
+            s_prune_callers(&b, now);
             s_heartbeat(&b, now);
             next_hb = now + HB_INTERVAL_MS;
         }
@@ -451,8 +585,17 @@ int main(int argc, char **argv)
     while (b.workers) {
         worker_t *w = b.workers;
         b.workers = w->next;
+        club_frames_free(&w->out);
+        club_frames_free(&w->doms);
         free(w);
     }
+    while (b.callers) {
+        caller_t *c = b.callers;
+        b.callers = c->next;
+        club_frames_free(&c->out);
+        free(c);
+    }
+    club_frames_free(&b.in);
     zactor_destroy(&proxy);
     zsock_destroy(&b.front);
     zsock_destroy(&b.back);

@@ -45,6 +45,8 @@ static struct {
     lws_sorted_usec_list_t sul_drain, sul_timeout, sul_safety;
     bool drain_scheduled, timeout_scheduled, stopping;
     bool dealer_sent, sub_sent; /* sent on since the last drain: see edge_bridge_after_service */
+    club_batch_t out;           /* requests of this lws pass, one message (wire.h) */
+    club_frames_t in;
     pending_t *ring;
     uint64_t cap;  /* power of two */
     uint64_t head; /* next corr to hand out */
@@ -231,26 +233,6 @@ static void s_on_event(const uint8_t *t, size_t tlen, const uint8_t *body, size_
     if (user) edge_push_user(user, body, blen, t[0] == 'k');
 }
 
-/* Reads one whole multipart message: the first two parts are handed over, extra parts are
- * read and dropped so the next message starts clean. Returns 0, or -1 when none is ready. */
-static int s_recv2(void *sock, zmq_msg_t *a, zmq_msg_t *b, bool *has_b)
-{
-    *has_b = false;
-    if (zmq_msg_recv(a, sock, ZMQ_DONTWAIT) < 0) return -1;
-    if (!zmq_msg_more(a)) return 0;
-    /* The rest of a multipart message is already here: ZeroMQ delivers it whole. */
-    if (zmq_msg_recv(b, sock, ZMQ_DONTWAIT) < 0) return 0;
-    *has_b = true;
-    if (zmq_msg_more(b)) {
-        zmq_msg_t x;
-        zmq_msg_init(&x);
-        while (zmq_msg_recv(&x, sock, ZMQ_DONTWAIT) >= 0 && zmq_msg_more(&x)) {
-        }
-        zmq_msg_close(&x);
-    }
-    return 0;
-}
-
 /* Handles what the socket has, at most DRAIN_BUDGET messages; if more is left a zero-delay
  * continuation is scheduled. Receives until EAGAIN rather than asking ZMQ_EVENTS before each
  * message: an ask that finds nothing costs libzmq two system calls (see club_zwait), the
@@ -258,33 +240,29 @@ static int s_recv2(void *sock, zmq_msg_t *a, zmq_msg_t *b, bool *has_b)
 static void s_drain(void *sock)
 {
     if (!sock) return;
-    if (sock == s_b.dealer)
+    bool dealer = sock == s_b.dealer;
+    if (dealer)
         s_b.dealer_sent = false;
     else
         s_b.sub_sent = false;
+    club_frames_t *in = &s_b.in;
     for (int n = 0;; n++) {
         if (n == DRAIN_BUDGET) {
             s_schedule_drain();
-            return;
-        }
-        zmq_msg_t a, b;
-        bool has_b;
-        zmq_msg_init(&a);
-        zmq_msg_init(&b);
-        if (s_recv2(sock, &a, &b, &has_b) != 0) {
-            zmq_msg_close(&a);
-            zmq_msg_close(&b);
             break;
         }
-        const uint8_t *bd = has_b ? zmq_msg_data(&b) : NULL;
-        size_t bl = has_b ? zmq_msg_size(&b) : 0;
-        if (sock == s_b.dealer)
-            s_on_reply(zmq_msg_data(&a), zmq_msg_size(&a), bd, bl);
-        else
-            s_on_event(zmq_msg_data(&a), zmq_msg_size(&a), bd, bl);
-        zmq_msg_close(&a);
-        zmq_msg_close(&b);
+        if (club_frames_recv(in, sock) != 0) break;
+        if (dealer) {
+            /* [hdr REP][body] ... [] */
+            for (size_t i = 0; i + 1 < in->n && zmq_msg_size(&in->v[i]); i += 2)
+                s_on_reply(zmq_msg_data(&in->v[i]), zmq_msg_size(&in->v[i]),
+                           zmq_msg_data(&in->v[i + 1]), zmq_msg_size(&in->v[i + 1]));
+        } else if (in->n >= 2) {
+            s_on_event(zmq_msg_data(&in->v[0]), zmq_msg_size(&in->v[0]), zmq_msg_data(&in->v[1]),
+                       zmq_msg_size(&in->v[1]));
+        }
     }
+    club_frames_clear(in);
     s_arm_timeout();
 }
 
@@ -322,13 +300,9 @@ int edge_bridge_forward(uint64_t conn_id, uint32_t rid, const club_op_t *op, uin
     /* With ZMQ_IMMEDIATE a message is refused (EAGAIN) while the broker is not connected,
      * rather than queued for a broker that may never come; later parts of an accepted
      * multipart message cannot fail that way. */
-    size_t dl = strlen(op->domain);
-    if (zmq_send(s_b.dealer, hb, sizeof hb, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        zmq_send(s_b.dealer, op->domain, dl, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        zmq_send(s_b.dealer, body, len, ZMQ_DONTWAIT) < 0) {
-        s_schedule_drain();
-        return -1;
-    }
+    const void *parts[3] = {hb, op->domain, body};
+    size_t lens[3] = {sizeof hb, strlen(op->domain), len};
+    if (club_batch_add(&s_b.out, 3, parts, lens) != 0) return -1;
     pending_t *e = s_slot(corr);
     e->corr = corr;
     e->conn = conn_id;
@@ -357,6 +331,7 @@ void edge_bridge_watch_user(uint64_t user, bool on)
 void edge_bridge_after_service(void)
 {
     if (s_b.stopping) return;
+    club_batch_end(&s_b.out);
     /* One pass of lws forwards many requests; draining once after it, rather than scheduling
      * a zero-delay drain per request, keeps lws's next poll() from returning at once. */
     if (s_b.dealer_sent) {
@@ -439,6 +414,8 @@ int edge_bridge_init(struct lws_context *ctx, struct lws_vhost *vh)
     s_b.dealer = s_socket(ZMQ_DEALER, edge_cfg.broker_front);
     s_b.sub = s_socket(ZMQ_SUB, edge_cfg.events_out);
     if (!s_b.dealer || !s_b.sub) goto fail;
+    s_b.out.sock = s_b.dealer;
+    club_frames_init(&s_b.in);
     zmq_setsockopt(s_b.sub, ZMQ_SUBSCRIBE, CLUB_TOPIC_ALL, strlen(CLUB_TOPIC_ALL));
     if (s_adopt(vh, s_b.dealer, "broker") || s_adopt(vh, s_b.sub, "events")) goto fail;
     s_schedule_drain();
@@ -466,6 +443,7 @@ void edge_bridge_destroy(void)
     s_b.dealer = s_b.sub = NULL;
     if (s_b.zctx) zmq_ctx_term(s_b.zctx);
     s_b.zctx = NULL;
+    club_frames_free(&s_b.in);
     free(s_b.ring);
     s_b.ring = NULL;
     s_b.cap = 0;

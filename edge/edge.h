@@ -116,7 +116,8 @@ void edge_bridge_stop(void);
 /* Closes the sockets; call after lws_context_destroy() (closing connections unsubscribe). */
 void edge_bridge_destroy(void);
 
-/* Sends [hdr REQ][domain][body] for connection conn_id. body is the client's frame as is.
+/* Adds [hdr REQ][domain][body] for connection conn_id to this pass's batch for the broker
+ * (sent by edge_bridge_after_service). body is the client's frame as is.
  * Returns 0, or -1 when the broker cannot take it now (the caller answers UNAVAILABLE). */
 int edge_bridge_forward(uint64_t conn_id, uint32_t rid, const club_op_t *op, uint64_t user,
                         uint8_t rank, uint64_t sid, const uint8_t *body, size_t len);

@@ -29,9 +29,10 @@ typedef struct {
 
 struct club_actor {
     club_actor_spec_t spec;
-    zsock_t *worker; /* DEALER -> broker back end */
-    zsock_t *client; /* DEALER -> broker front end, for calls to other domains */
-    zsock_t *pub;    /* PUB -> events in */
+    zsock_t *worker;         /* DEALER -> broker back end */
+    zsock_t *client;         /* DEALER -> broker front end, for calls to other domains */
+    zsock_t *pub;            /* PUB -> events in */
+    club_batch_t wout, cout; /* replies on worker, calls on client: one message per pass */
     const char *back_ep, *front_ep, *events_ep;
     int64_t last_broker_ms, next_hb_ms, reconnect_at_ms, reconnect_backoff_ms;
     msgpack_sbuffer out;
@@ -72,6 +73,7 @@ static void s_send_ready(club_actor_t *self)
     club_pk_kv_int(&pk, "shard", 0);
     club_pk_kv_int(&pk, "shards", 1);
     club_hdr_t h = {.kind = CLUB_K_READY};
+    club_batch_end(&self->wout); /* a control message never lands inside a batch */
     zmsg_t *m = zmsg_new();
     zmsg_append(m, &(zframe_t *){club_hdr_frame(&h)});
     zmsg_addmem(m, sb.data, sb.size);
@@ -82,14 +84,16 @@ static void s_send_ready(club_actor_t *self)
 static void s_send_hb(club_actor_t *self)
 {
     club_hdr_t h = {.kind = CLUB_K_HB};
+    club_batch_end(&self->wout);
     zframe_t *f = club_hdr_frame(&h);
     zframe_send(&f, self->worker, ZFRAME_DONTWAIT);
 }
 
 static int s_connect_worker(club_actor_t *self)
 {
-    zsock_destroy(&self->worker);
+    zsock_destroy(&self->worker); /* an open batch goes with it; its callers time out */
     self->worker = zsock_new(ZMQ_DEALER);
+    self->wout = (club_batch_t){.sock = self->worker ? zsock_resolve(self->worker) : NULL};
     if (!self->worker) return -1;
     zsock_set_linger(self->worker, 0);
     zsock_set_rcvhwm(self->worker, 100000);
@@ -124,6 +128,7 @@ club_actor_t *club_actor_new(const club_actor_spec_t *spec)
     self->client = zsock_new(ZMQ_DEALER);
     self->pub = zsock_new(ZMQ_PUB);
     if (!self->client || !self->pub) goto fail;
+    self->cout.sock = zsock_resolve(self->client);
     zsock_set_linger(self->client, 0);
     zsock_set_sndhwm(self->client, 100000);
     zsock_set_rcvhwm(self->client, 100000);
@@ -209,11 +214,14 @@ static void s_reply(club_call_t *call, unsigned flags, uint64_t user, int rank, 
     h.rank = (uint8_t)rank;
     h.exp = exp;
     h.sid = sid;
-    zmsg_t *m = zmsg_new();
-    zmsg_append(m, &(zframe_t *){club_hdr_frame(&h)});
-    zmsg_append(m, &(zframe_t *){zframe_dup(call->caller)});
-    zmsg_addmem(m, self->out.data, self->out.size);
-    zmsg_send(&m, self->worker);
+    uint8_t hb[CLUB_HDR_SIZE];
+    club_hdr_encode(&h, hb);
+    const void *parts[3] = {hb, zframe_data(call->caller), self->out.data};
+    size_t lens[3] = {sizeof hb, zframe_size(call->caller), self->out.size};
+    /* Refused only at the high-water mark, with 100,000 replies queued for the broker: the
+     * reply is lost like one to a broker that went away, and the caller times out. */
+    if (club_batch_add(&self->wout, 3, parts, lens) != 0)
+        club_log(CLUB_WARN, "reply_dropped", "the broker is not taking replies");
     op_metrics_t *om = &self->metrics[call->handler];
     club_counter_add(om->requests, 1);
     club_hist_observe(om->latency, (double)(club_mono_ns() - call->t0_ns) / 1e9);
@@ -287,7 +295,8 @@ static void s_sys_ping(club_call_t *call)
 
 /* ---- dispatch ---- */
 
-static void s_dispatch(club_actor_t *self, zmsg_t *msg, const club_hdr_t *hdr)
+/* Takes caller and body. */
+static void s_dispatch(club_actor_t *self, const club_hdr_t *hdr, zframe_t *caller, zframe_t *body)
 {
     club_call_t *call = club_calloc(1, sizeof *call);
     call->actor = self;
@@ -295,12 +304,8 @@ static void s_dispatch(club_actor_t *self, zmsg_t *msg, const club_hdr_t *hdr)
     call->t0_ns = club_mono_ns();
     call->handler = (int)self->spec.nhandlers; /* metrics slot of sys.ping until known */
     msgpack_unpacked_init(&call->up);
-    call->caller = zmsg_pop(msg);
-    call->body = zmsg_pop(msg);
-    if (!call->caller || !call->body) {
-        s_call_free(call);
-        return;
-    }
+    call->caller = caller;
+    call->body = body;
     const char *why = "malformed request";
     if (club_mp_decode(zframe_data(call->body), zframe_size(call->body), &call->up) != 0 ||
         club_req_parse(&call->up.data, &call->req, &why) != 0) {
@@ -344,9 +349,17 @@ static void s_on_worker_msg(club_actor_t *self, zmsg_t *msg)
     club_hdr_t hdr;
     if (!hf || club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) != 0) return;
     if (hdr.kind == CLUB_K_REQ) {
-        zframe_t *f = zmsg_pop(msg);
-        zframe_destroy(&f);
-        s_dispatch(self, msg, &hdr);
+        /* ([hdr REQ][caller][body])...[] */
+        while (zmsg_size(msg) >= 3) {
+            zframe_t *f = zmsg_pop(msg);
+            bool ok = zframe_size(f) &&
+                      club_hdr_decode(zframe_data(f), zframe_size(f), &hdr) == 0 &&
+                      hdr.kind == CLUB_K_REQ;
+            zframe_destroy(&f);
+            if (!ok) break;
+            zframe_t *caller = zmsg_pop(msg);
+            s_dispatch(self, &hdr, caller, zmsg_pop(msg));
+        }
     } else if (hdr.kind == CLUB_K_READY) {
         s_send_ready(self); /* the broker does not know us (it restarted, or forgot us) */
     }
@@ -364,12 +377,11 @@ int club_actor_request(club_actor_t *self, const char *domain, uint64_t user, co
     p->fn = fn;
     p->ctx = ctx;
     club_hdr_t h = {.kind = CLUB_K_REQ, .flags = CLUB_F_INTERNAL, .corr = p->corr, .user = user};
-    zmsg_t *m = zmsg_new();
-    zmsg_append(m, &(zframe_t *){club_hdr_frame(&h)});
-    zmsg_addstr(m, domain);
-    zmsg_addmem(m, body, len);
-    if (zmsg_send(&m, self->client) != 0) {
-        zmsg_destroy(&m);
+    uint8_t hb[CLUB_HDR_SIZE];
+    club_hdr_encode(&h, hb);
+    const void *parts[3] = {hb, domain, body};
+    size_t lens[3] = {sizeof hb, strlen(domain), len};
+    if (club_batch_add(&self->cout, 3, parts, lens) != 0) {
         free(p);
         return -1;
     }
@@ -384,11 +396,10 @@ int club_actor_request(club_actor_t *self, const char *domain, uint64_t user, co
 
 /* A finished pending entry stays in the FIFO with fn == NULL until the timeout scan reaches
  * it; that keeps removal O(1) without a doubly linked list. */
-static void s_on_client_msg(club_actor_t *self, zmsg_t *msg)
+static void s_on_client_reply(club_actor_t *self, zframe_t *hf, zframe_t *body)
 {
-    zframe_t *hf = zmsg_first(msg);
     club_hdr_t hdr;
-    if (!hf || club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) != 0) return;
+    if (club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) != 0) return;
     pending_t *p = club_u64map_del(&self->pending, hdr.corr);
     if (!p || !p->fn) return; /* timed out already */
     club_reply_fn fn = p->fn;
@@ -397,7 +408,6 @@ static void s_on_client_msg(club_actor_t *self, zmsg_t *msg)
         fn(self, p->ctx, (club_err_t)hdr.status, NULL);
         return;
     }
-    zframe_t *body = zmsg_next(msg);
     msgpack_unpacked up;
     if (!body || club_mp_decode(zframe_data(body), zframe_size(body), &up) != 0) {
         fn(self, p->ctx, CLUB_E_INTERNAL, NULL);
@@ -405,6 +415,16 @@ static void s_on_client_msg(club_actor_t *self, zmsg_t *msg)
     }
     fn(self, p->ctx, CLUB_OK, &up.data);
     msgpack_unpacked_destroy(&up);
+}
+
+/* ([hdr REP][body])...[] */
+static void s_on_client_msg(club_actor_t *self, zmsg_t *msg)
+{
+    for (zframe_t *hf = zmsg_first(msg); hf && zframe_size(hf); hf = zmsg_next(msg)) {
+        zframe_t *body = zmsg_next(msg);
+        if (!body) break;
+        s_on_client_reply(self, hf, body);
+    }
 }
 
 static void s_expire_pending(club_actor_t *self, int64_t now)
@@ -464,8 +484,16 @@ int club_actor_run(club_actor_t *self)
                 continue;
         }
         int got = s_drain(self, self->worker, true) + s_drain(self, self->client, false);
+        /* Replies and calls of this pass leave as one message each (wire.h), before a flush
+         * hook that may take a while (the wallet's commit). */
+        club_batch_end(&self->wout);
+        club_batch_end(&self->cout);
         if (metrics_ready) club_metrics_serve_one(self->metrics_fd);
-        if (self->spec.flush) self->spec.flush(self);
+        if (self->spec.flush) {
+            self->spec.flush(self);
+            club_batch_end(&self->wout);
+            club_batch_end(&self->cout);
+        }
         /* Wait only after a pass that found nothing: a busy worker goes round without
          * blocking, and the pass that finds both queues empty is the one that waits. */
         idle = got == 0;
@@ -497,6 +525,10 @@ int club_actor_run(club_actor_t *self)
             if (self->spec.tick) self->spec.tick(self);
             next_tick = now + 100;
         }
+        /* Timers may have answered (an expired call, a tick): nothing waits in an open batch
+         * while the loop sleeps. */
+        club_batch_end(&self->wout);
+        club_batch_end(&self->cout);
     }
     club_log(CLUB_INFO, "worker_stop", "domain=%s shard=%u stopping", self->spec.domain,
              self->spec.shard);

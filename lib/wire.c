@@ -2,7 +2,10 @@
 
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 static void s_put64(uint8_t *p, uint64_t v)
 {
@@ -101,4 +104,104 @@ int club_zwait(void *const *socks, int nsocks, int fd, int timeout_ms, bool *fd_
     int rc = poll(p, (nfds_t)n, timeout_ms);
     if (rc > 0 && fd >= 0) *fd_ready = (p[n - 1].revents & POLLIN) != 0;
     return rc;
+}
+
+/* ---- frames ---- */
+
+void club_frames_init(club_frames_t *f)
+{
+    f->v = NULL;
+    f->n = f->cap = 0;
+}
+
+void club_frames_clear(club_frames_t *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        zmq_msg_close(&f->v[i]);
+    f->n = 0;
+}
+
+void club_frames_free(club_frames_t *f)
+{
+    club_frames_clear(f);
+    free(f->v);
+    club_frames_init(f);
+}
+
+static zmq_msg_t *s_frames_slot(club_frames_t *f)
+{
+    if (f->n == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 16;
+        f->v = club_realloc(f->v, f->cap * sizeof *f->v);
+    }
+    return &f->v[f->n++];
+}
+
+void club_frames_add(club_frames_t *f, const void *data, size_t len)
+{
+    zmq_msg_t *m = s_frames_slot(f);
+    zmq_msg_init_size(m, len);
+    if (len) memcpy(zmq_msg_data(m), data, len);
+}
+
+void club_frames_add_msg(club_frames_t *f, zmq_msg_t *src)
+{
+    zmq_msg_t *m = s_frames_slot(f);
+    zmq_msg_init(m);
+    zmq_msg_copy(m, src);
+}
+
+int club_frames_recv(club_frames_t *f, void *sock)
+{
+    club_frames_clear(f);
+    for (;;) {
+        zmq_msg_t *m = s_frames_slot(f);
+        zmq_msg_init(m);
+        /* Only the first part can be missing: ZeroMQ delivers a message whole. */
+        if (zmq_msg_recv(m, sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(m);
+            f->n--;
+            if (f->n) continue; /* EINTR inside a message: the rest is still there */
+            return -1;
+        }
+        if (!zmq_msg_more(m)) return 0;
+    }
+}
+
+int club_frames_send(club_frames_t *f, void *sock, const void *prefix, size_t prefix_len)
+{
+    if (!f->n) return 0; /* a prefix alone would leave a ROUTER inside a message */
+    if (prefix && zmq_send(sock, prefix, prefix_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) return -1;
+    for (size_t i = 0; i < f->n; i++) {
+        int more = i + 1 < f->n ? ZMQ_SNDMORE : 0;
+        if (zmq_msg_send(&f->v[i], sock, more | ZMQ_DONTWAIT) < 0) {
+            if (i == 0 && !prefix) return -1;
+            /* A later part cannot be refused once the first was taken; if it were, the
+             * message is lost like any message to a peer that went away. */
+            zmq_msg_close(&f->v[i]);
+        }
+        /* zmq_msg_send emptied the frame; closing it again is harmless. */
+    }
+    club_frames_clear(f);
+    return 0;
+}
+
+/* ---- batches on a DEALER ---- */
+
+int club_batch_add(club_batch_t *b, int n, const void *const *parts, const size_t *lens)
+{
+    for (int i = 0; i < n; i++) {
+        if (zmq_send(b->sock, parts[i], lens[i], ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
+            if (i == 0 && b->records == 0) return -1;
+        }
+    }
+    b->records++;
+    return 0;
+}
+
+void club_batch_end(club_batch_t *b)
+{
+    if (!b->records) return;
+    zmq_send(b->sock, "", 0, ZMQ_DONTWAIT);
+    b->records = 0;
 }

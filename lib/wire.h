@@ -6,13 +6,20 @@
  *   events in     XSUB    <- workers connect PUB
  *   events out    XPUB    <- edges connect SUB
  *
- * Frames (the ROUTER identity frames ZeroMQ adds are not shown):
- *   caller -> broker   [hdr REQ][domain][body]
- *   broker -> worker   [hdr REQ][caller id][body]
- *   worker -> broker   [hdr REP][caller id][body]   and control: [hdr READY][info], [hdr HB]
- *   broker -> worker   [hdr HB], or [hdr READY] meaning "announce yourself" (it does not
- *                      know the worker that sent a heartbeat)
- *   broker -> caller   [hdr REP][body]; body is empty when hdr.status != 0
+ * Frames (the ROUTER identity frames ZeroMQ adds are not shown). Requests and replies travel
+ * in batches: a message holds one or more records and ends with an empty frame.
+ *   caller -> broker   [hdr REQ][domain][body] ... []
+ *   broker -> worker   [hdr REQ][caller id][body] ... []
+ *   worker -> broker   [hdr REP][caller id][body] ... []
+ *   broker -> caller   [hdr REP][body] ... []; body is empty when hdr.status != 0
+ * Control messages are single and unterminated: worker -> broker [hdr READY][info] and
+ * [hdr HB]; broker -> worker [hdr HB], or [hdr READY] meaning "announce yourself" (it does not
+ * know the worker that sent a heartbeat).
+ *
+ * Why batches: each ZeroMQ message that finds the peer's I/O thread asleep wakes it, and on a
+ * busy two-core machine those wake-ups, not the bytes, were the cost of the path. Every
+ * process adds the records of one pass of its loop to one message per destination and ends
+ * it before it waits, so a pass costs one wake-up per destination instead of one per request.
  *
  * A request body from an edge is the client's frame exactly as received (the worker decodes
  * it again; the edge forwards bytes, it does not re-encode). A reply body is the exact frame
@@ -64,6 +71,40 @@ void club_hdr_encode(const club_hdr_t *h, uint8_t out[CLUB_HDR_SIZE]);
 int club_hdr_decode(const uint8_t *in, size_t len, club_hdr_t *h);
 /* Convenience: a zframe holding the encoded header. */
 zframe_t *club_hdr_frame(const club_hdr_t *h);
+
+/* The frames of one multipart message, received or being built. */
+typedef struct {
+    zmq_msg_t *v;
+    size_t n, cap;
+} club_frames_t;
+
+void club_frames_init(club_frames_t *f);
+/* Closes every frame; the array is kept for reuse. */
+void club_frames_clear(club_frames_t *f);
+void club_frames_free(club_frames_t *f);
+/* Appends a frame holding a copy of data. */
+void club_frames_add(club_frames_t *f, const void *data, size_t len);
+/* Appends a frame that shares src's content (src stays valid). */
+void club_frames_add_msg(club_frames_t *f, zmq_msg_t *src);
+/* Clears f, then receives one whole message without waiting. Returns 0, or -1 when none is
+ * ready. */
+int club_frames_recv(club_frames_t *f, void *sock);
+/* Sends prefix (when not NULL: a ROUTER destination) and f's frames as one message, then
+ * clears f. Returns 0, or -1 when the first frame is refused (the frames are kept then). */
+int club_frames_send(club_frames_t *f, void *sock, const void *prefix, size_t prefix_len);
+
+/* Records streamed onto a DEALER socket as one open multipart message, ended by
+ * club_batch_end() (the empty frame) once per loop pass. */
+typedef struct {
+    void *sock;
+    size_t records; /* in the open message; 0 = none open */
+} club_batch_t;
+
+/* Adds one record of n parts. Only a record that would start a message can be refused
+ * (ZMQ_IMMEDIATE with no peer, or the high-water mark): returns -1 then, else 0. */
+int club_batch_add(club_batch_t *b, int n, const void *const *parts, const size_t *lens);
+/* Ends the open message, if any. */
+void club_batch_end(club_batch_t *b);
 
 /* Event topics. Per-user pushes: "u." + 16 hex digits. Everyone: "all". */
 #define CLUB_TOPIC_LEN 18
