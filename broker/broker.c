@@ -551,10 +551,8 @@ int main(int argc, char **argv)
     club_log(CLUB_INFO, "broker_listening", "front=%s back=%s events_in=%s events_out=%s", front,
              back, ev_in, ev_out);
 
-    /* Both ROUTERs have a zero ZMQ_RCVTIMEO: zmsg_recv returns NULL when the queue is empty,
-     * and the loop waits (club_zwait) only after a pass that found nothing. */
-    zsock_set_rcvtimeo(b.front, 0);
-    zsock_set_rcvtimeo(b.back, 0);
+    /* Receives never wait (club_frames_recv); the loop waits in club_zwait, and only after a
+     * pass that found nothing. */
     int64_t next_hb = club_mono_ms() + HB_INTERVAL_MS, next_metrics = 0;
     bool idle = false;
     while (!zsys_interrupted) {
@@ -566,14 +564,14 @@ int main(int argc, char **argv)
                 zmq_errno() == EINTR)
                 continue;
         }
-        int got = 0;
+        int nback = 0, nfront = 0;
         /* Replies first: they finish work and free capacity. */
-        for (; got < 1024 && club_frames_recv(&b.in, zsock_resolve(b.back)) == 0; got++)
+        for (; nback < 1024 && club_frames_recv(&b.in, zsock_resolve(b.back)) == 0; nback++)
             s_on_back(&b, &b.in);
-        for (; got < 2048 && club_frames_recv(&b.in, zsock_resolve(b.front)) == 0; got++)
+        for (; nfront < 1024 && club_frames_recv(&b.in, zsock_resolve(b.front)) == 0; nfront++)
             if (b.in.n >= 2) s_on_front(&b, &b.in);
         club_frames_clear(&b.in);
-        idle = got == 0;
+        idle = nback + nfront == 0;
         int64_t now = club_mono_ms();
         if (metrics_ready || (!idle && now >= next_metrics && club_fd_readable(metrics_fd)))
             club_metrics_serve_one(metrics_fd);

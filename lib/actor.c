@@ -409,7 +409,7 @@ static void s_on_client_reply(club_actor_t *self, zframe_t *hf, zframe_t *body)
         return;
     }
     msgpack_unpacked up;
-    if (!body || club_mp_decode(zframe_data(body), zframe_size(body), &up) != 0) {
+    if (club_mp_decode(zframe_data(body), zframe_size(body), &up) != 0) {
         fn(self, p->ctx, CLUB_E_INTERNAL, NULL);
         return;
     }
@@ -489,11 +489,7 @@ int club_actor_run(club_actor_t *self)
         club_batch_end(&self->wout);
         club_batch_end(&self->cout);
         if (metrics_ready) club_metrics_serve_one(self->metrics_fd);
-        if (self->spec.flush) {
-            self->spec.flush(self);
-            club_batch_end(&self->wout);
-            club_batch_end(&self->cout);
-        }
+        if (self->spec.flush) self->spec.flush(self);
         /* Wait only after a pass that found nothing: a busy worker goes round without
          * blocking, and the pass that finds both queues empty is the one that waits. */
         idle = got == 0;
@@ -525,8 +521,8 @@ int club_actor_run(club_actor_t *self)
             if (self->spec.tick) self->spec.tick(self);
             next_tick = now + 100;
         }
-        /* Timers may have answered (an expired call, a tick): nothing waits in an open batch
-         * while the loop sleeps. */
+        /* What the flush hook and the timers answered (a commit's replies, an expired call)
+         * leaves now: nothing waits in an open batch while the loop sleeps. */
         club_batch_end(&self->wout);
         club_batch_end(&self->cout);
     }
