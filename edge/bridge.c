@@ -8,7 +8,8 @@
  * Each socket's ZMQ_FD is dup()'d and adopted into lws as a raw file, so lws polls it and
  * calls LWS_CALLBACK_RAW_RX_FILE; the dup is what lws closes, the socket keeps its own.
  * ZMQ_FD is edge-triggered: it only says "something changed", so every wake drains until a
- * receive finds nothing, and a send (which can swallow the signal) schedules a drain too.
+ * receive finds nothing, and a pass of lws that sent (a send can swallow the signal) ends
+ * with a drain (edge_bridge_after_service).
  * Drains are bounded per pass and continue from a zero-delay lws_sul so clients are served in
  * between.
  *
@@ -44,8 +45,8 @@ static struct {
     struct lws_context *ctx;
     lws_sorted_usec_list_t sul_drain, sul_timeout, sul_safety;
     bool drain_scheduled, timeout_scheduled, stopping;
-    bool dealer_sent, sub_sent; /* sent on since the last drain: see edge_bridge_after_service */
-    club_batch_t out;           /* requests of this lws pass, one message (wire.h) */
+    bool sub_sent;    /* subscribed or unsubscribed since the last drain of sub */
+    club_batch_t out; /* requests of this lws pass, one message (wire.h) */
     club_frames_t in;
     pending_t *ring;
     uint64_t cap;  /* power of two */
@@ -241,10 +242,7 @@ static void s_drain(void *sock)
 {
     if (!sock) return;
     bool dealer = sock == s_b.dealer;
-    if (dealer)
-        s_b.dealer_sent = false;
-    else
-        s_b.sub_sent = false;
+    if (!dealer) s_b.sub_sent = false;
     club_frames_t *in = &s_b.in;
     for (int n = 0;; n++) {
         if (n == DRAIN_BUDGET) {
@@ -311,7 +309,6 @@ int edge_bridge_forward(uint64_t conn_id, uint32_t rid, const club_op_t *op, uin
     e->sent_ns = club_mono_ns();
     s_b.head++;
     s_b.live++;
-    s_b.dealer_sent = true; /* the send may have consumed the socket's wake-up */
     s_arm_timeout();
     return 0;
 }
@@ -331,17 +328,13 @@ void edge_bridge_watch_user(uint64_t user, bool on)
 void edge_bridge_after_service(void)
 {
     if (s_b.stopping) return;
-    club_batch_end(&s_b.out);
     /* One pass of lws forwards many requests; draining once after it, rather than scheduling
-     * a zero-delay drain per request, keeps lws's next poll() from returning at once. */
-    if (s_b.dealer_sent) {
-        s_b.dealer_sent = false;
-        s_drain(s_b.dealer);
-    }
-    if (s_b.sub_sent) {
-        s_b.sub_sent = false;
-        s_drain(s_b.sub);
-    }
+     * a zero-delay drain per request, keeps lws's next poll() from returning at once. The
+     * drain comes after the batch's end: that is a send too. */
+    bool sent = s_b.out.records > 0;
+    club_batch_end(&s_b.out);
+    if (sent) s_drain(s_b.dealer);
+    if (s_b.sub_sent) s_drain(s_b.sub);
 }
 
 /* ---- lws glue ---- */
