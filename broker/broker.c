@@ -63,8 +63,10 @@ typedef struct caller {
     struct caller *next;
 } caller_t;
 
+/* A request with no live worker yet; its frames are shared with the message it came in. */
 typedef struct waiting {
-    zmsg_t *msg; /* [caller][hdr][domain][body] as received */
+    club_hdr_t hdr;
+    zmq_msg_t hf, caller, domain, body;
     int64_t deadline;
     struct waiting *next;
 } waiting_t;
@@ -90,20 +92,18 @@ static worker_t *s_worker_find(broker_t *b, const void *id, size_t len)
     return NULL;
 }
 
-static void s_wait_push(broker_t *b, zmsg_t *msg);
+static void s_wait_push(broker_t *b, const club_hdr_t *hdr, zmq_msg_t *hf, zmq_msg_t *caller,
+                        zmq_msg_t *domain, zmq_msg_t *body);
 
 /* Puts the records still queued for w back on the waiting list, so they go to another worker
  * (or are answered UNAVAILABLE in time). */
 static void s_requeue(broker_t *b, worker_t *w)
 {
     for (size_t k = 0; 3 * k + 2 < w->out.n && k < w->doms.n; k++) {
-        zmq_msg_t *r = &w->out.v[3 * k];
-        zmsg_t *m = zmsg_new();
-        zmsg_addmem(m, zmq_msg_data(&r[1]), zmq_msg_size(&r[1]));
-        zmsg_addmem(m, zmq_msg_data(&r[0]), zmq_msg_size(&r[0]));
-        zmsg_addmem(m, zmq_msg_data(&w->doms.v[k]), zmq_msg_size(&w->doms.v[k]));
-        zmsg_addmem(m, zmq_msg_data(&r[2]), zmq_msg_size(&r[2]));
-        s_wait_push(b, m);
+        zmq_msg_t *r = &w->out.v[3 * k]; /* [hdr][caller][body] */
+        club_hdr_t hdr;
+        if (club_hdr_decode(zmq_msg_data(&r[0]), zmq_msg_size(&r[0]), &hdr) == 0)
+            s_wait_push(b, &hdr, &r[0], &r[1], &w->doms.v[k], &r[2]);
     }
     club_frames_clear(&w->out);
     club_frames_clear(&w->doms);
@@ -200,41 +200,33 @@ static int s_route(broker_t *b, const club_hdr_t *hdr, zmq_msg_t *hf, zmq_msg_t 
     return 0;
 }
 
-/* A waiting request ([caller][hdr][domain][body]) to a worker, if one is live now. Takes
- * ownership on success. */
-static int s_try_dispatch(broker_t *b, zmsg_t **msg_p)
+static void s_wait_free(waiting_t *wt)
 {
-    zmq_msg_t f[4];
-    zframe_t *z = zmsg_first(*msg_p);
-    for (int i = 0; i < 4; i++, z = zmsg_next(*msg_p)) {
-        zmq_msg_init_size(&f[i], zframe_size(z));
-        memcpy(zmq_msg_data(&f[i]), zframe_data(z), zframe_size(z));
-    }
-    club_hdr_t hdr;
-    int rc = club_hdr_decode(zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), &hdr) == 0
-                 ? s_route(b, &hdr, &f[1], &f[0], &f[2], &f[3])
-                 : -1;
-    for (int i = 0; i < 4; i++)
-        zmq_msg_close(&f[i]);
-    if (rc == 0) zmsg_destroy(msg_p);
-    return rc;
+    zmq_msg_close(&wt->hf);
+    zmq_msg_close(&wt->caller);
+    zmq_msg_close(&wt->domain);
+    zmq_msg_close(&wt->body);
+    free(wt);
 }
 
-static void s_wait_push(broker_t *b, zmsg_t *msg)
+/* Keeps a request until a worker of its domain announces itself or its wait is over; past
+ * MAX_WAITING it is answered UNAVAILABLE at once. */
+static void s_wait_push(broker_t *b, const club_hdr_t *hdr, zmq_msg_t *hf, zmq_msg_t *caller,
+                        zmq_msg_t *domain, zmq_msg_t *body)
 {
     if (b->nwaiting >= MAX_WAITING) {
-        zframe_t *caller = zmsg_first(msg);
-        zframe_t *hf = zmsg_next(msg);
-        club_hdr_t hdr;
-        if (club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) == 0) {
-            club_counter_add(b->m_unavailable, 1);
-            s_reply_status(b, zframe_data(caller), zframe_size(caller), &hdr, CLUB_E_UNAVAILABLE);
-        }
-        zmsg_destroy(&msg);
+        club_counter_add(b->m_unavailable, 1);
+        s_reply_status(b, zmq_msg_data(caller), zmq_msg_size(caller), hdr, CLUB_E_UNAVAILABLE);
         return;
     }
     waiting_t *wt = club_calloc(1, sizeof *wt);
-    wt->msg = msg;
+    wt->hdr = *hdr;
+    zmq_msg_t *src[4] = {hf, caller, domain, body},
+              *dst[4] = {&wt->hf, &wt->caller, &wt->domain, &wt->body};
+    for (int i = 0; i < 4; i++) {
+        zmq_msg_init(dst[i]);
+        zmq_msg_copy(dst[i], src[i]);
+    }
     wt->deadline = club_mono_ms() + b->wait_ms;
     if (b->wait_tail)
         b->wait_tail->next = wt;
@@ -258,13 +250,8 @@ static void s_on_front(broker_t *b, club_frames_t *f)
             club_log(CLUB_WARN, "bad_request_frame", "dropped a malformed request from a caller");
             continue;
         }
-        if (s_route(b, &hdr, hf, caller, domain, body) == 0) continue;
-        zmsg_t *m = zmsg_new();
-        zmsg_addmem(m, zmq_msg_data(caller), zmq_msg_size(caller));
-        zmsg_addmem(m, zmq_msg_data(hf), zmq_msg_size(hf));
-        zmsg_addmem(m, zmq_msg_data(domain), zmq_msg_size(domain));
-        zmsg_addmem(m, zmq_msg_data(body), zmq_msg_size(body));
-        s_wait_push(b, m);
+        if (s_route(b, &hdr, hf, caller, domain, body) != 0)
+            s_wait_push(b, &hdr, hf, caller, domain, body);
     }
     if (i + 1 != f->n || zmq_msg_size(&f->v[i]))
         club_log(CLUB_WARN, "bad_request_frame",
@@ -283,20 +270,14 @@ static void s_retry_waiting(broker_t *b, int64_t now)
     while (wt) {
         waiting_t *next = wt->next;
         wt->next = NULL;
-        if (s_try_dispatch(b, &wt->msg) == 0) {
-            free(wt);
+        if (s_route(b, &wt->hdr, &wt->hf, &wt->caller, &wt->domain, &wt->body) == 0) {
+            s_wait_free(wt);
             b->nwaiting--;
         } else if (now >= wt->deadline) {
-            zframe_t *caller = zmsg_first(wt->msg);
-            zframe_t *hf = zmsg_next(wt->msg);
-            club_hdr_t hdr;
-            if (club_hdr_decode(zframe_data(hf), zframe_size(hf), &hdr) == 0) {
-                club_counter_add(b->m_unavailable, 1);
-                s_reply_status(b, zframe_data(caller), zframe_size(caller), &hdr,
-                               CLUB_E_UNAVAILABLE);
-            }
-            zmsg_destroy(&wt->msg);
-            free(wt);
+            club_counter_add(b->m_unavailable, 1);
+            s_reply_status(b, zmq_msg_data(&wt->caller), zmq_msg_size(&wt->caller), &wt->hdr,
+                           CLUB_E_UNAVAILABLE);
+            s_wait_free(wt);
             b->nwaiting--;
         } else {
             if (keep_tail)
@@ -588,8 +569,7 @@ int main(int argc, char **argv)
     while (b.wait_head) {
         waiting_t *w = b.wait_head;
         b.wait_head = w->next;
-        zmsg_destroy(&w->msg);
-        free(w);
+        s_wait_free(w);
     }
     while (b.workers) {
         worker_t *w = b.workers;
