@@ -212,12 +212,18 @@ typedef struct {
     size_t n, cap;
 } abuf_t;
 
-static void ab_put(abuf_t *b, const char *s, size_t n)
+/* Room for n more bytes, the closing '}' and a NUL. */
+static void ab_reserve(abuf_t *b, size_t n)
 {
     if (b->n + n + 2 > b->cap) {
         b->cap = (b->n + n + 2) * 2;
         b->p = club_realloc(b->p, b->cap);
     }
+}
+
+static void ab_put(abuf_t *b, const char *s, size_t n)
+{
+    ab_reserve(b, n);
     memcpy(b->p + b->n, s, n);
     b->n += n;
     b->p[b->n] = 0;
@@ -260,10 +266,7 @@ static void ab_bytes(abuf_t *b, const uint8_t *p, size_t n)
     static const char hex[] = "0123456789abcdef";
     ab_next(b);
     ab_put(b, "\"\\\\x", 4);
-    if (b->n + 2 * n + 3 > b->cap) {
-        b->cap = (b->n + 2 * n + 3) * 2;
-        b->p = club_realloc(b->p, b->cap);
-    }
+    ab_reserve(b, 2 * n + 1);
     char *o = b->p + b->n;
     for (size_t i = 0; i < n; i++) {
         *o++ = hex[p[i] >> 4];
