@@ -151,8 +151,11 @@ static caller_t *s_caller(broker_t *b, const void *id, size_t len)
  * fewest. Most domains have one worker per shard, so this matters where several can answer
  * (sys.ping goes to every worker): spreading a stream over four idle workers wakes four
  * processes where one would do, and on two cores those wake-ups are the latency (at 50,000
- * pings/s, p99 26 ms spread against 11 ms on one worker). */
-#define STICKY_INFLIGHT 32
+ * pings/s, p99 26 ms spread against 11 ms on one worker). The limit is above what one edge
+ * pass brings at 1000 players (about 90 requests): at 32, every such batch spilled over three
+ * workers. A worker that stalls holds at most this many until the broker forgets it; the
+ * edge answers those UNAVAILABLE at its deadline and the client retries. */
+#define STICKY_INFLIGHT 1024
 static worker_t *s_pick(broker_t *b, const char *domain, size_t dlen, uint64_t user)
 {
     worker_t *best = NULL, *recent = NULL;
