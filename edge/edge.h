@@ -81,7 +81,8 @@ typedef struct edge_conn edge_conn_t;
 /* The open connection with this id, or NULL once it has closed or started closing. Ids
  * are never reused, so a late reply can never reach a different connection. */
 edge_conn_t *edge_conn_find(uint64_t id);
-/* Queues f (takes its own reference; the caller keeps its one). A connection whose queue
+/* Sends f: written at once when nothing is queued ahead of it, else queued (taking its own
+ * reference; the caller keeps its one) for the writeable callback. A connection whose queue
  * overflows is closed with 1008 and the frame dropped. */
 void edge_conn_send(edge_conn_t *c, edge_frame_t *f);
 /* Queues an error reply built here. */

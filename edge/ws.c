@@ -249,7 +249,8 @@ void edge_conn_send(edge_conn_t *c, edge_frame_t *f)
          * socket does not take and sends it, in order, before any later write. */
         int n = lws_write(c->wsi, edge_frame_data(f), f->len, LWS_WRITE_BINARY);
         if (n < 0) {
-            /* The socket is gone; we are outside its callback, so lws closes it for us. */
+            /* The socket is gone. This may run outside the connection's callback, where
+             * returning -1 cannot close it: lws closes it at its next service instead. */
             c->close_code = LWS_CLOSE_STATUS_ABNORMAL_CLOSE;
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
             return;
