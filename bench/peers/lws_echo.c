@@ -9,8 +9,9 @@
  * and club-edge is the edge's own work (auth check, rate limit, ZeroMQ, broker, worker) and
  * not a different transport: one service thread on the default poll loop, rx_buffer_size
  * 2048 (longer messages arrive in pieces and are gathered here), tx_packet_size big enough
- * for a whole frame per send(), and replies queued per connection and written in one
- * WRITEABLE callback until lws says the pipe is choked.
+ * for a whole frame per send(), and a reply written at once when nothing waits ahead of it,
+ * else queued per connection and written in one WRITEABLE callback until lws says the pipe
+ * is choked.
  *
  * Built by bench/compare with gcc and pkg-config (never committed as a binary):
  *   gcc -O2 -o lws_echo lws_echo.c $(pkg-config --cflags --libs libwebsockets)
@@ -283,24 +284,9 @@ static uint8_t *s_put_str(uint8_t *p, const char *s)
     return p + n;
 }
 
-/* Queues one reply; asks for WRITEABLE. Returns -1 when out of memory (close it). */
-static int s_queue(struct lws *wsi, conn_t *c, bool ok, uint32_t rid, const char *why)
+/* Writes m's msgpack reply after its LWS_PRE headroom. */
+static void s_build(reply_t *m, bool ok, uint32_t rid, const char *why)
 {
-    if (c->q_len == c->q_cap) {
-        if (c->q_head > 0) { /* slide what is left to the front */
-            memmove(c->q, c->q + c->q_head, (c->q_len - c->q_head) * sizeof *c->q);
-            c->q_len -= c->q_head;
-            c->q_head = 0;
-        }
-        if (c->q_len == c->q_cap) {
-            size_t cap = c->q_cap ? c->q_cap * 2 : 4;
-            reply_t *q = realloc(c->q, cap * sizeof *q);
-            if (!q) return -1;
-            c->q = q;
-            c->q_cap = cap;
-        }
-    }
-    reply_t *m = &c->q[c->q_len++];
     uint8_t *start = m->buf + LWS_PRE, *p = start;
     *p++ = 0x83;
     p = s_put_str(p, "rid");
@@ -320,6 +306,33 @@ static int s_queue(struct lws *wsi, conn_t *c, bool ok, uint32_t rid, const char
         p = s_put_str(p, why);
     }
     m->len = (uint16_t)(p - start);
+}
+
+/* Sends one reply: at once when nothing waits ahead of it (as club-edge does: lws keeps
+ * what the socket does not take and sends it first), else queued for WRITEABLE. Returns -1
+ * when the write failed or memory ran out (close it). */
+static int s_queue(struct lws *wsi, conn_t *c, bool ok, uint32_t rid, const char *why)
+{
+    if (c->q_head == c->q_len && !lws_partial_buffered(wsi)) {
+        reply_t now;
+        s_build(&now, ok, rid, why);
+        return lws_write(wsi, now.buf + LWS_PRE, now.len, LWS_WRITE_BINARY) < 0 ? -1 : 0;
+    }
+    if (c->q_len == c->q_cap) {
+        if (c->q_head > 0) { /* slide what is left to the front */
+            memmove(c->q, c->q + c->q_head, (c->q_len - c->q_head) * sizeof *c->q);
+            c->q_len -= c->q_head;
+            c->q_head = 0;
+        }
+        if (c->q_len == c->q_cap) {
+            size_t cap = c->q_cap ? c->q_cap * 2 : 4;
+            reply_t *q = realloc(c->q, cap * sizeof *q);
+            if (!q) return -1;
+            c->q = q;
+            c->q_cap = cap;
+        }
+    }
+    s_build(&c->q[c->q_len++], ok, rid, why);
     if (c->q_len - c->q_head >= Q_HIGH && !c->throttled) {
         c->throttled = true; /* a client that sends and never reads: stop reading it */
         lws_rx_flow_control(wsi, 0);
