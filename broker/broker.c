@@ -1,11 +1,15 @@
 /* club-broker: routes requests from callers (edges, workers calling other domains) to the
  * domain's workers, and carries events from workers to edges.
  *
- *   front ROUTER  [caller]([hdr REQ][domain][body])...[]  -> back
- * [worker]([hdr][caller][body])...[] back  ROUTER  [worker]([hdr REP][caller][body])...[]  -> front
- * [caller]([hdr][body])...[] back  ROUTER  [worker][hdr READY][info] / [worker][hdr HB]; to an
- * unknown worker's HB the broker answers [hdr READY]: announce yourself events XSUB <- workers'
- * PUB, XPUB -> edges' SUB (a zproxy actor on its own thread)
+ * Messages (the ROUTER identity first; a batch is records ended by an empty frame):
+ *   front in   [caller] ([hdr REQ][domain][body]) ... []
+ *   back out   [worker] ([hdr REQ][caller][body]) ... []
+ *   back in    [worker] ([hdr REP][caller][body]) ... []
+ *   front out  [caller] ([hdr REP][body]) ... []
+ *   back in    [worker][hdr READY][info] and [worker][hdr HB]
+ *   back out   [worker][hdr HB], or [worker][hdr READY] to a worker it does not know that
+ *              sent a heartbeat: announce yourself
+ *   events     XSUB <- workers' PUB, XPUB -> edges' SUB (a zproxy actor on its own thread)
  *
  * Requests and replies come in batches (wire.h). One pass of the loop reads what both sockets
  * have, sorts the records into one outgoing batch per worker and per caller, and sends those

@@ -125,8 +125,9 @@ int edge_bridge_forward(uint64_t conn_id, uint32_t rid, const club_op_t *op, uin
 /* Subscribes (on) or unsubscribes the user's push and kick topics. ws.c calls it when the
  * first connection of a user authenticates and when the last one goes. */
 void edge_bridge_watch_user(uint64_t user, bool on);
-/* Call after every lws_service(): if a socket was sent on during the pass (a send can take
- * the ZMQ_FD wake-up of what arrived meanwhile), drains it now, before lws polls again. */
+/* Call after every lws_service(): ends the pass's batch of requests (sends it to the broker)
+ * and drains each socket that was sent on during the pass (a send can take the ZMQ_FD
+ * wake-up of what arrived meanwhile), before lws polls again. */
 void edge_bridge_after_service(void);
 /* Requests waiting for a reply, for the metrics gauge. */
 size_t edge_bridge_pending(void);
