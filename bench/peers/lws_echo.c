@@ -311,7 +311,7 @@ static void s_build(reply_t *m, bool ok, uint32_t rid, const char *why)
 /* Sends one reply: at once when nothing waits ahead of it (as club-edge does: lws keeps
  * what the socket does not take and sends it first), else queued for WRITEABLE. Returns -1
  * when the write failed or memory ran out (close it). */
-static int s_queue(struct lws *wsi, conn_t *c, bool ok, uint32_t rid, const char *why)
+static int s_send(struct lws *wsi, conn_t *c, bool ok, uint32_t rid, const char *why)
 {
     if (c->q_head == c->q_len && !lws_partial_buffered(wsi)) {
         reply_t now;
@@ -346,14 +346,14 @@ static int s_on_message(struct lws *wsi, conn_t *c, const uint8_t *msg, size_t l
     uint32_t rid;
     if (text) {
         s_bad++;
-        return s_queue(wsi, c, false, 0, "text frames are not accepted");
+        return s_send(wsi, c, false, 0, "text frames are not accepted");
     }
     if (!s_parse(msg, len, &rid)) {
         s_bad++;
-        return s_queue(wsi, c, false, 0, "not a msgpack map");
+        return s_send(wsi, c, false, 0, "not a msgpack map");
     }
     s_answered++;
-    return s_queue(wsi, c, true, rid, NULL);
+    return s_send(wsi, c, true, rid, NULL);
 }
 
 /* A piece of a message: whole small messages (the usual case) are answered straight from
