@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "fair.h"
 #include "util.h"
@@ -27,6 +29,25 @@ static void test_stream_matches_reference(void **state)
     club_fair_init(&f, SS, "lucky_seed", 7);
     assert_int_equal(club_fair_u32(&f), 0x0b1996f1);
     assert_int_equal(club_fair_u32(&f), 0x6c1701c2);
+}
+
+/* Streams of different server seeds read in turns give what each gives alone, and what a
+ * one-shot HMAC gives: the per-thread HMAC context is re-keyed whenever the seed changes. */
+static void test_streams_of_two_seeds_in_turns(void **state)
+{
+    (void)state;
+    static const char SS2[] = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
+    club_fair_t a, b;
+    club_fair_init(&a, SS, "lucky_seed", 0);
+    club_fair_init(&b, SS2, "lucky_seed", 0);
+    uint8_t want[32];
+    unsigned int len = 32;
+    HMAC(EVP_sha256(), SS2, (int)strlen(SS2), (const uint8_t *)"lucky_seed:0:0", 14, want, &len);
+    assert_int_equal(club_fair_u32(&a), 0x51e3d624);
+    assert_int_equal(club_fair_u32(&b), (uint32_t)want[0] << 24 | (uint32_t)want[1] << 16 |
+                                            (uint32_t)want[2] << 8 | want[3]);
+    club_fair_init(&a, SS, "lucky_seed", 7); /* a new block of the first seed, after the second */
+    assert_int_equal(club_fair_u32(&a), 0x0b1996f1);
 }
 
 static void test_uniform_rejects_the_biased_tail(void **state)
@@ -75,6 +96,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_matches_reference),
+        cmocka_unit_test(test_streams_of_two_seeds_in_turns),
         cmocka_unit_test(test_uniform_rejects_the_biased_tail),
         cmocka_unit_test(test_uniform_small_ranges),
         cmocka_unit_test(test_seed_rules),
