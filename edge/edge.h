@@ -99,6 +99,15 @@ void edge_push_all(const uint8_t *body, size_t len);
 void edge_ws_init(void);
 void edge_ws_destroy(void);
 
+/* Stopping, in two steps. edge_ws_drain(): requests from now on are answered UNAVAILABLE
+ * (nothing applied; the client sends them again after it reconnects), while replies to
+ * those already forwarded still go out. edge_ws_going_away(): every connection writes what
+ * it has queued and closes with 1001, and connections opened after it close at once.
+ * edge_ws_open() counts the connections not yet closed. */
+void edge_ws_drain(void);
+void edge_ws_going_away(void);
+int edge_ws_open(void);
+
 /* lws protocol callbacks: "club.v1" (protocols[0], also gets the vhost's plain HTTP
  * callbacks), "http" (the /healthz, /metrics and no-web-client mounts). */
 int edge_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,

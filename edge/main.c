@@ -54,11 +54,16 @@ static const char s_help[] =
     "  CLUB_SEND_QUEUE        frames queued per connection before it is closed [1024]\n"
     "  CLUB_SEND_QUEUE_BYTES  bytes queued per connection before it is closed [4194304]\n"
     "  CLUB_TLS_CERT          PEM certificate; with CLUB_TLS_KEY the edge serves https/wss\n"
-    "  CLUB_TLS_KEY           PEM private key [none]\n";
+    "  CLUB_TLS_KEY           PEM private key [none]\n"
+    "\n"
+    "SIGTERM or SIGINT: the requests in flight get their replies (up to 2 s; new ones get\n"
+    "UNAVAILABLE), then every connection closes with 1001 (going away). A second signal\n"
+    "stops at once.\n";
 
 static void s_on_signal(int sig)
 {
-    s_stop = 1;
+    (void)sig;
+    s_stop = s_stop ? 2 : 1; /* a second signal skips the drain */
     if (s_ctx) lws_cancel_service(s_ctx);
 }
 
@@ -198,6 +203,43 @@ static void s_setup_mounts(void)
     }
 }
 
+/* Stopping without cutting anyone off mid-request: the replies to requests already
+ * forwarded go out (for up to DRAIN_REPLIES_MS; later requests are answered UNAVAILABLE),
+ * then every connection closes with 1001 (going away), so clients reconnect at once instead
+ * of waiting to notice a dead TCP connection. The bridge's 250 ms safety timer wakes
+ * lws_service, so the deadlines hold when nothing arrives. */
+#define DRAIN_REPLIES_MS 2000
+#define DRAIN_CLOSE_MS   1000
+
+static void s_service_until(bool (*done)(void), int64_t ms)
+{
+    int64_t deadline = club_mono_ms() + ms;
+    while (s_stop == 1 && !done() && club_mono_ms() < deadline) {
+        if (lws_service(s_ctx, 0) < 0) return;
+        edge_bridge_after_service();
+    }
+}
+
+static bool s_replied(void)
+{
+    return edge_bridge_pending() == 0;
+}
+
+static bool s_all_closed(void)
+{
+    return edge_ws_open() == 0;
+}
+
+static void s_drain(void)
+{
+    edge_ws_drain();
+    s_service_until(s_replied, DRAIN_REPLIES_MS);
+    edge_ws_going_away();
+    s_service_until(s_all_closed, DRAIN_CLOSE_MS);
+    club_log(CLUB_INFO, "edge_drained", "connections=%d pending=%zu left for the exit to cut",
+             edge_ws_open(), edge_bridge_pending());
+}
+
 int main(int argc, char **argv)
 {
     club_log_init("club-edge");
@@ -301,7 +343,9 @@ int main(int argc, char **argv)
         edge_bridge_after_service();
     }
 
-    club_log(CLUB_INFO, "edge_stopping", "signal=%s", s_stop ? "yes" : "no");
+    club_log(CLUB_INFO, "edge_stopping", "signal=%s connections=%d pending=%zu",
+             s_stop ? "yes" : "no", edge_ws_open(), edge_bridge_pending());
+    if (s_stop == 1) s_drain();
     edge_bridge_stop();
     lws_context_destroy(s_ctx); /* closes every connection; they unsubscribe on the way */
     s_ctx = NULL;

@@ -42,6 +42,7 @@ static club_u64map_t s_conns; /* id -> edge_conn_t * */
 static club_u64map_t s_users; /* user -> first edge_conn_t * of that user */
 static uint64_t s_next_id = 1;
 static int s_nconns;
+static bool s_draining, s_going_away; /* stopping: see edge_ws_drain() in edge.h */
 static const club_op_t *s_ops;
 static size_t s_nops;
 
@@ -375,6 +376,23 @@ void edge_push_user(uint64_t user, const uint8_t *body, size_t len, bool kick)
     edge_frame_unref(f);
 }
 
+void edge_ws_drain(void)
+{
+    s_draining = true;
+}
+
+void edge_ws_going_away(void)
+{
+    s_draining = s_going_away = true;
+    for (size_t i = 0; i < s_conns.cap; i++)
+        if (s_conns.keys[i]) s_close_soon(s_conns.vals[i], LWS_CLOSE_STATUS_GOINGAWAY, false);
+}
+
+int edge_ws_open(void)
+{
+    return s_nconns;
+}
+
 /* Walks the user index rather than every connection: only authenticated ones get "all". */
 void edge_push_all(const uint8_t *body, size_t len)
 {
@@ -431,6 +449,11 @@ static void s_on_message(edge_conn_t *c, const uint8_t *buf, size_t len, bool te
     }
     if (parsed != 0) {
         edge_conn_send_err(c, req.rid, CLUB_E_BAD_REQUEST, why);
+        goto done;
+    }
+    if (s_draining) {
+        edge_conn_send_err(c, req.rid, CLUB_E_UNAVAILABLE,
+                           "the server is restarting; reconnect and send it again (same idem)");
         goto done;
     }
     const club_op_t *op = club_op_find(req.op, req.op_len);
@@ -544,10 +567,14 @@ static int s_on_writeable(edge_conn_t *c)
         c->q_cap = c->q_head = 0;
     }
     if (c->close_code) {
-        static const char kicked[] = "session ended", overflow[] = "send queue overflow";
+        static const char kicked[] = "session ended", overflow[] = "send queue overflow",
+                          away[] = "server restarting; reconnect";
         if (c->close_code == LWS_CLOSE_STATUS_POLICY_VIOLATION)
             lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)overflow,
                              sizeof overflow - 1);
+        else if (c->close_code == LWS_CLOSE_STATUS_GOINGAWAY)
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)away,
+                             sizeof away - 1);
         else
             lws_close_reason(wsi, (enum lws_close_status)c->close_code, (unsigned char *)kicked,
                              sizeof kicked - 1);
@@ -581,6 +608,7 @@ int edge_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
         c->refill_ms = club_mono_ms();
         club_u64map_put(&s_conns, c->id, c);
         club_gauge_set(edge_m.connections, ++s_nconns);
+        if (s_going_away) s_close_soon(c, LWS_CLOSE_STATUS_GOINGAWAY, false);
         return 0;
 
     case LWS_CALLBACK_RECEIVE:

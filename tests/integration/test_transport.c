@@ -1,7 +1,9 @@
 /* Transport: framing, malformed input, the request/reply envelope, rate limits, /healthz
- * (PROTOCOL.md "Transport" and "Requests and replies"). */
+ * (PROTOCOL.md "Transport" and "Requests and replies"), and how the edge stops. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cc_test.h"
 
@@ -301,6 +303,55 @@ static void test_rate_limit(void **state)
     cc_destroy(&c);
 }
 
+/* Stopping the edge (a deploy, ./club down) cuts nobody off mid-request: every request sent
+ * before it gets its reply (ok, or UNAVAILABLE when it arrived after the stop began), then
+ * the connection closes with 1001 (going away), and the supervisor brings the edge back. */
+static void test_edge_stop_answers_then_closes_1001(void **state)
+{
+    /* Logins hash (tens of ms each on the one auth worker), so some are still in flight when
+     * the signal lands; a wrong password answers too, and three stay under the lockout. */
+    enum { LOGINS = 3, N = 23 };
+    cc_t *c = CC_CONNECT();
+    uint32_t rids[N];
+    for (int i = 0; i < N; i++) {
+        rids[i] = i < LOGINS ? cc_send(c, "auth.login", NULL,
+                                       "{username: 'stop-%d', password: 'not-the-password'}",
+                                       (int)getpid())
+                             : cc_send(c, "sys.ping", NULL, NULL);
+        CC_CHECK(rids[i] > 0, "send %d: %s", i, cc_last_error());
+    }
+    pid_t edge = cc_pid_of("edge");
+    CC_CHECK(edge > 0, "no edge pid in %s", cc_env()->run);
+    CC_CHECK(kill(edge, SIGTERM) == 0, "kill -TERM %d failed", (int)edge);
+
+    int answered = 0, unavailable = 0;
+    for (int i = 0; i < N; i++) {
+        cc_msg_t *r = cc_wait_reply(c, rids[i], CC_TIMEOUT_MS);
+        CC_CHECK(r != NULL, "request %d of %d: no reply before the connection ended (close %d)",
+                 i + 1, N, cc_close_code(c));
+        if (!cc_ok(r) && !strcmp(cc_err(r), "UNAVAILABLE"))
+            unavailable++;
+        else
+            answered++;
+        CC_CHECK(i < LOGINS || cc_ok(r) || !strcmp(cc_err(r), "UNAVAILABLE"), "ping %d: %s", i,
+                 cc_describe(r));
+    }
+    cc_msg_t *extra = cc_next(c, CC_TIMEOUT_MS);
+    CC_CHECK(extra == NULL && cc_closed(c), "still open after the replies: %s", cc_describe(extra));
+    CC_EQ(cc_close_code(c), 1001);
+    print_message("edge stop: %d answered, %d UNAVAILABLE, then close 1001\n", answered,
+                  unavailable);
+    cc_destroy(&c);
+
+    CC_CHECK(cc_wait_new_pid("edge", edge, 20000) > 0, "the edge was not restarted within 20 s");
+    int64_t until = cc_mono_ms() + 10000;
+    while (!(c = cc_connect()) && cc_mono_ms() < until)
+        cc_sleep_ms(100);
+    CC_CHECK(c != NULL, "the restarted edge takes no connection: %s", cc_last_error());
+    s_assert_usable(c);
+    cc_destroy(&c);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_subprotocol_and_ping),
     cmocka_unit_test(test_large_legal_frame),
@@ -314,6 +365,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_bad_envelopes),
     cmocka_unit_test(test_healthz),
     cmocka_unit_test(test_rate_limit),
+    cmocka_unit_test(test_edge_stop_answers_then_closes_1001),
 };
 
 CC_MAIN(tests)
