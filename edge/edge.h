@@ -100,9 +100,9 @@ void edge_ws_init(void);
 void edge_ws_destroy(void);
 
 /* Stopping, in two steps. edge_ws_drain(): requests from now on are answered UNAVAILABLE
- * (nothing applied; the client sends them again after it reconnects), while replies to
- * those already forwarded still go out. edge_ws_going_away(): every connection writes what
- * it has queued and closes with 1001, and connections opened after it close at once.
+ * (nothing applied; the client sends them again after it reconnects), replies to those
+ * already forwarded still go out, new upgrades are refused and /healthz answers 503.
+ * edge_ws_going_away(): every connection writes what it has queued and closes with 1001.
  * edge_ws_open() counts the connections not yet closed. */
 void edge_ws_drain(void);
 void edge_ws_going_away(void);

@@ -56,9 +56,9 @@ static const char s_help[] =
     "  CLUB_TLS_CERT          PEM certificate; with CLUB_TLS_KEY the edge serves https/wss\n"
     "  CLUB_TLS_KEY           PEM private key [none]\n"
     "\n"
-    "SIGTERM or SIGINT: the requests in flight get their replies (up to 2 s; new ones get\n"
-    "UNAVAILABLE), then every connection closes with 1001 (going away). A second signal\n"
-    "stops at once.\n";
+    "SIGTERM or SIGINT: /healthz answers 503 and new upgrades are refused; the requests in\n"
+    "flight get their replies (up to 2 s; new ones get UNAVAILABLE); then every connection\n"
+    "closes with 1001 (going away). A second signal stops at once.\n";
 
 static void s_on_signal(int sig)
 {
@@ -203,18 +203,27 @@ static void s_setup_mounts(void)
     }
 }
 
-/* Stopping without cutting anyone off mid-request: the replies to requests already
- * forwarded go out (for up to DRAIN_REPLIES_MS; later requests are answered UNAVAILABLE),
- * then every connection closes with 1001 (going away), so clients reconnect at once instead
- * of waiting to notice a dead TCP connection. The bridge's 250 ms safety timer wakes
- * lws_service, so the deadlines hold when nothing arrives. */
+/* Stopping without cutting anyone off mid-request. From the signal on, /healthz answers 503
+ * (a load balancer sends new players elsewhere) and new WebSocket upgrades are refused (the
+ * client retries, by then on another edge or this one restarted). lws 4.1's
+ * lws_context_deprecate(), which would close the listening socket, reads the socket's wsi
+ * after freeing it and crashes, so the port stays open until exit. For DRAIN_READ_MS the
+ * edge goes on reading, so requests already on the wire when the signal came are read and
+ * answered (UNAVAILABLE from now on); then it waits, up to DRAIN_REPLIES_MS in
+ * all, for the replies to the requests it had forwarded; then every connection closes with 1001
+ * (going away), so clients reconnect at once instead of waiting to notice a dead TCP connection.
+ * The bridge's 250 ms safety timer wakes lws_service, so the deadlines hold when nothing arrives.
+ */
+#define DRAIN_READ_MS    250
 #define DRAIN_REPLIES_MS 2000
 #define DRAIN_CLOSE_MS   1000
 
-static void s_service_until(bool (*done)(void), int64_t ms)
+static void s_service_until(bool (*done)(void), int64_t min_ms, int64_t max_ms)
 {
-    int64_t deadline = club_mono_ms() + ms;
-    while (s_stop == 1 && !done() && club_mono_ms() < deadline) {
+    int64_t start = club_mono_ms();
+    for (;;) {
+        int64_t t = club_mono_ms() - start;
+        if (s_stop != 1 || t >= max_ms || (t >= min_ms && done())) return;
         if (lws_service(s_ctx, 0) < 0) return;
         edge_bridge_after_service();
     }
@@ -233,9 +242,9 @@ static bool s_all_closed(void)
 static void s_drain(void)
 {
     edge_ws_drain();
-    s_service_until(s_replied, DRAIN_REPLIES_MS);
+    s_service_until(s_replied, DRAIN_READ_MS, DRAIN_REPLIES_MS);
     edge_ws_going_away();
-    s_service_until(s_all_closed, DRAIN_CLOSE_MS);
+    s_service_until(s_all_closed, 0, DRAIN_CLOSE_MS);
     club_log(CLUB_INFO, "edge_drained", "connections=%d pending=%zu left for the exit to cut",
              edge_ws_open(), edge_bridge_pending());
 }

@@ -42,7 +42,7 @@ static club_u64map_t s_conns; /* id -> edge_conn_t * */
 static club_u64map_t s_users; /* user -> first edge_conn_t * of that user */
 static uint64_t s_next_id = 1;
 static int s_nconns;
-static bool s_draining, s_going_away; /* stopping: see edge_ws_drain() in edge.h */
+static bool s_draining; /* stopping: see edge_ws_drain() in edge.h */
 static const club_op_t *s_ops;
 static size_t s_nops;
 
@@ -383,7 +383,7 @@ void edge_ws_drain(void)
 
 void edge_ws_going_away(void)
 {
-    s_draining = s_going_away = true;
+    s_draining = true;
     for (size_t i = 0; i < s_conns.cap; i++)
         if (s_conns.keys[i]) s_close_soon(s_conns.vals[i], LWS_CLOSE_STATUS_GOINGAWAY, false);
 }
@@ -598,7 +598,7 @@ int edge_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
     edge_conn_t *c = user;
     switch (reason) {
     case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-        return s_is_ws_path(wsi) ? 0 : 1;
+        return s_draining || !s_is_ws_path(wsi) ? 1 : 0; /* stopping: no new connections */
 
     case LWS_CALLBACK_ESTABLISHED:
         memset(c, 0, sizeof *c);
@@ -608,7 +608,6 @@ int edge_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
         c->refill_ms = club_mono_ms();
         club_u64map_put(&s_conns, c->id, c);
         club_gauge_set(edge_m.connections, ++s_nconns);
-        if (s_going_away) s_close_soon(c, LWS_CLOSE_STATUS_GOINGAWAY, false);
         return 0;
 
     case LWS_CALLBACK_RECEIVE:
@@ -687,7 +686,9 @@ int edge_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
         int ulen = 0;
         if (lws_http_get_uri_and_method(wsi, &uri, &ulen) < 0 || !uri) ulen = 0;
         if (ulen == 8 && !memcmp(uri, "/healthz", 8))
-            return s_http_reply(wsi, p, HTTP_STATUS_OK, "text/plain", "ok", 2);
+            return s_draining ? s_http_reply(wsi, p, HTTP_STATUS_SERVICE_UNAVAILABLE, "text/plain",
+                                             "stopping", 8)
+                              : s_http_reply(wsi, p, HTTP_STATUS_OK, "text/plain", "ok", 2);
         if (ulen == 8 && !memcmp(uri, "/metrics", 8)) {
             club_gauge_set(edge_m.pending, (double)edge_bridge_pending());
             size_t n;
