@@ -102,7 +102,9 @@ void edge_ws_destroy(void);
 /* Stopping, in two steps. edge_ws_drain(): requests from now on are answered UNAVAILABLE
  * (nothing applied; the client sends them again after it reconnects), replies to those
  * already forwarded still go out, new upgrades are refused and /healthz answers 503.
- * edge_ws_going_away(): every connection writes what it has queued and closes with 1001.
+ * edge_ws_going_away(): every connection writes what it has queued and closes with 1001;
+ * like any closing connection it reads nothing more, so a request sent after that point
+ * gets no reply and is sent again after the reconnect (with its idem, safely).
  * edge_ws_open() counts the connections not yet closed. */
 void edge_ws_drain(void);
 void edge_ws_going_away(void);

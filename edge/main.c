@@ -58,7 +58,8 @@ static const char s_help[] =
     "\n"
     "SIGTERM or SIGINT: /healthz answers 503 and new upgrades are refused; the requests in\n"
     "flight get their replies (up to 2 s; new ones get UNAVAILABLE); then every connection\n"
-    "closes with 1001 (going away). A second signal stops at once.\n";
+    "closes with 1001 (going away), and what a client sends after that is not read: it\n"
+    "sends it again once reconnected. A second signal stops at once.\n";
 
 static void s_on_signal(int sig)
 {
@@ -283,7 +284,9 @@ int main(int argc, char **argv)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = s_on_signal;
-    sigemptyset(&sa.sa_mask);
+    sigemptyset(&sa.sa_mask); /* one handler at a time, so a second signal always counts */
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -356,6 +359,12 @@ int main(int argc, char **argv)
              s_stop ? "yes" : "no", edge_ws_open(), edge_bridge_pending());
     if (s_stop == 1) s_drain();
     edge_bridge_stop();
+    /* No handler may touch the context while it is freed. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop, NULL);
     lws_context_destroy(s_ctx); /* closes every connection; they unsubscribe on the way */
     s_ctx = NULL;
     edge_bridge_destroy();

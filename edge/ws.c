@@ -566,6 +566,13 @@ static int s_on_writeable(edge_conn_t *c)
         c->q = NULL;
         c->q_cap = c->q_head = 0;
     }
+    if (c->close_code && lws_partial_buffered(wsi)) {
+        /* lws still holds the tail of the last frame; closing now would send that tail and
+         * drop the connection without a close frame. Close from the next callback. */
+        c->want_write = 1;
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
     if (c->close_code) {
         static const char kicked[] = "session ended", overflow[] = "send queue overflow",
                           away[] = "server restarting; reconnect";

@@ -319,17 +319,25 @@ static bool s_stop_process(pid_t pid)
         if (paren && paren[1] == ' ' && paren[2] == 'T') return true;
         cc_sleep_ms(2);
     }
+    kill(pid, SIGCONT);
     return false;
 }
 
-/* A connection, trying again while the edge restarts; NULL after ms. */
+static pid_t s_stopped_edge; /* for the teardown: the edge the test may have left stopped */
+
+/* A connection that answers sys.ping, trying again while the edge restarts (no listener
+ * yet, then UNAVAILABLE until its broker socket is up); NULL after ms. */
 static cc_t *s_connect_within(int ms)
 {
     int64_t until = cc_mono_ms() + ms;
-    cc_t *c;
-    while (!(c = cc_connect()) && cc_mono_ms() < until)
+    for (;;) {
+        cc_t *c = cc_connect();
+        cc_msg_t *r = c ? cc_call(c, "sys.ping", NULL, NULL) : NULL;
+        if (cc_ok(r)) return c;
+        cc_destroy(&c);
+        if (cc_mono_ms() >= until) return NULL;
         cc_sleep_ms(100);
-    return c;
+    }
 }
 
 /* Stopping the edge (a deploy, ./club down) cuts nobody off mid-request: /healthz turns 503,
@@ -346,6 +354,7 @@ static void test_edge_stop_answers_then_closes_1001(void **state)
     enum { LOGINS = 3, N = 23 };
     pid_t edge = cc_pid_of("edge");
     CC_CHECK(edge > 0, "no edge pid in %s", cc_env()->run);
+    s_stopped_edge = edge;
     cc_t *c = CC_CONNECT();
     uint32_t rids[N];
     for (int i = 0; i < N; i++) {
@@ -380,7 +389,7 @@ static void test_edge_stop_answers_then_closes_1001(void **state)
 
     CC_CHECK(cc_wait_new_pid("edge", edge, 20000) > 0, "the edge was not restarted within 20 s");
     c = s_connect_within(10000);
-    CC_CHECK(c != NULL, "the restarted edge takes no connection: %s", cc_last_error());
+    CC_CHECK(c != NULL, "the restarted edge answers no sys.ping within 10 s: %s", cc_last_error());
     s_assert_usable(c);
     cc_destroy(&c);
 }
@@ -389,6 +398,7 @@ static void test_edge_stop_answers_then_closes_1001(void **state)
 static int s_edge_back(void **state)
 {
     (void)state;
+    if (s_stopped_edge > 0) kill(s_stopped_edge, SIGCONT); /* a failed check may leave it so */
     cc_t *c = s_connect_within(20000);
     if (!c) return -1;
     cc_destroy(&c);
