@@ -51,7 +51,8 @@ typedef struct worker {
     int nregs;
     int64_t last_seen;
     uint32_t inflight;
-    uint64_t picked; /* b->pick_seq when last picked */
+    int64_t progress; /* last reply, or when inflight left 0: a stall shows as an old one */
+    uint64_t picked;  /* b->pick_seq when last picked */
     int pid;
     club_frames_t out;  /* this pass's records for it: [hdr][caller][body] each */
     club_frames_t doms; /* the domain of each record, to route it again if the send fails */
@@ -151,29 +152,50 @@ static caller_t *s_caller(broker_t *b, const void *id, size_t len)
 }
 
 /* The live worker for domain/user, or NULL. The worker picked last for anything stays the
- * pick while it has fewer than STICKY_INFLIGHT requests in flight; past that, the one with the
- * fewest. Most domains have one worker per shard, so this matters where several can answer
- * (sys.ping goes to every worker): spreading a stream over four idle workers wakes four
- * processes where one would do, and on two cores those wake-ups are the latency (at 50,000
- * pings/s, p99 26 ms spread against 11 ms on one worker). The limit is above what one edge
- * pass brings at 1000 players (about 90 requests): at 32, every such batch spilled over three
- * workers. A worker that stalls holds at most this many until the broker forgets it; the
- * edge answers those UNAVAILABLE at its deadline and the client retries. */
+ * pick while it keeps answering: fewer than STICKY_INFLIGHT requests in flight, and a reply
+ * (or an empty queue) within STICKY_QUIET_MS. Otherwise the pick is the worker with the
+ * fewest in flight, preferring one that is not stalled. Most domains have one worker per
+ * shard, so this matters where several can answer (sys.ping goes to every worker):
+ * spreading a stream over four idle workers wakes four processes where one would do, and on
+ * two cores those wake-ups are the latency (at 50,000 pings/s, p99 26 ms spread against
+ * 11 ms on one worker). The count limit is above what one edge pass brings at 1000 players
+ * (about 90 requests): at 32, every such batch spilled over three workers. The quiet limit
+ * keeps a worker that stops answering (stopped, or busy with a slow command such as a
+ * login's password hash) from collecting the stream: it keeps what it was given in the
+ * last STICKY_QUIET_MS, and the edge answers those UNAVAILABLE at its deadline. */
 #define STICKY_INFLIGHT 1024
+#define STICKY_QUIET_MS 100
+
+static bool s_stalled(const worker_t *w, int64_t now)
+{
+    return w->inflight && now - w->progress > STICKY_QUIET_MS;
+}
+
 static worker_t *s_pick(broker_t *b, const char *domain, size_t dlen, uint64_t user)
 {
+    int64_t now = club_mono_ms();
     worker_t *best = NULL, *recent = NULL;
+    bool best_stalled = false;
     for (worker_t *w = b->workers; w; w = w->next) {
         for (int i = 0; i < w->nregs; i++) {
             const reg_t *r = &w->regs[i];
             if (strlen(r->name) != dlen || memcmp(r->name, domain, dlen)) continue;
             if (r->shards > 1 && club_shard_of(user, r->shards) != r->shard) continue;
-            if (!best || w->inflight < best->inflight) best = w;
+            bool stalled = s_stalled(w, now);
+            if (!best || (best_stalled && !stalled) ||
+                (stalled == best_stalled && w->inflight < best->inflight)) {
+                best = w;
+                best_stalled = stalled;
+            }
             if (!recent || w->picked > recent->picked) recent = w;
         }
     }
-    worker_t *w = recent && recent->inflight < STICKY_INFLIGHT ? recent : best;
-    if (w) w->picked = ++b->pick_seq;
+    worker_t *w =
+        recent && recent->inflight < STICKY_INFLIGHT && !s_stalled(recent, now) ? recent : best;
+    if (w) {
+        w->picked = ++b->pick_seq;
+        if (!w->inflight) w->progress = now;
+    }
     return w;
 }
 
@@ -357,6 +379,7 @@ static void s_on_back(broker_t *b, club_frames_t *f)
         s_retry_waiting(b, club_mono_ms());
         break;
     case CLUB_K_REP:
+        if (w) w->progress = w->last_seen;
         /* ([hdr REP][caller][body])...[] */
         for (size_t i = 1; i + 2 < f->n && zmq_msg_size(&f->v[i]); i += 3) {
             zmq_msg_t *caller = &f->v[i + 1];
