@@ -51,7 +51,7 @@ typedef struct worker {
     int nregs;
     int64_t last_seen;
     uint32_t inflight;
-    int64_t progress; /* last reply, or when inflight left 0: a stall shows as an old one */
+    int64_t progress; /* last reply, or when handed a request with none in flight */
     uint64_t picked;  /* b->pick_seq when last picked */
     int pid;
     club_frames_t out;  /* this pass's records for it: [hdr][caller][body] each */

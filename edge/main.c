@@ -206,15 +206,15 @@ static void s_setup_mounts(void)
 
 /* Stopping without cutting anyone off mid-request. From the signal on, /healthz answers 503
  * (a load balancer sends new players elsewhere) and new WebSocket upgrades are refused (the
- * client retries, by then on another edge or this one restarted). lws 4.1's
+ * client retries, by then on another edge or on this one restarted). lws 4.1's
  * lws_context_deprecate(), which would close the listening socket, reads the socket's wsi
  * after freeing it and crashes, so the port stays open until exit. For DRAIN_READ_MS the
  * edge goes on reading, so requests already on the wire when the signal came are read and
- * answered (UNAVAILABLE from now on); then it waits, up to DRAIN_REPLIES_MS in
- * all, for the replies to the requests it had forwarded; then every connection closes with 1001
- * (going away), so clients reconnect at once instead of waiting to notice a dead TCP connection.
- * The bridge's 250 ms safety timer wakes lws_service, so the deadlines hold when nothing arrives.
- */
+ * answered (UNAVAILABLE from now on). It waits, up to DRAIN_REPLIES_MS in all, for the
+ * replies to the requests it had forwarded. Then every connection closes with 1001 (going
+ * away), so clients reconnect at once instead of waiting to notice a dead TCP connection.
+ * The bridge's 250 ms safety timer wakes lws_service, so the deadlines hold when nothing
+ * arrives. */
 #define DRAIN_READ_MS    250
 #define DRAIN_REPLIES_MS 2000
 #define DRAIN_CLOSE_MS   1000
