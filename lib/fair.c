@@ -7,9 +7,9 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/params.h>
 
+#include "log.h"
 #include "util.h"
 
 void club_fair_init(club_fair_t *f, const char *server_seed, const char *client_seed,
@@ -28,6 +28,7 @@ void club_fair_init(club_fair_t *f, const char *server_seed, const char *client_
  * stream of one seed pair (a player's spins, the simulator) pays for the key once. */
 typedef struct {
     EVP_MAC_CTX *ctx;
+    bool keyed; /* key holds the seed ctx was keyed with (any string, even "") */
     char key[CLUB_SEED_HEX + 1];
 } hmac_cache_t;
 
@@ -46,44 +47,25 @@ static void s_cache_init(void)
     pthread_key_create(&s_cache_key, s_cache_free);
 }
 
+/* OpenSSL without a working HMAC-SHA256 cannot compute a single outcome, and a stream of
+ * wrong bytes would be worse than none: stop loudly, as running out of memory does. */
+__attribute__((noreturn, cold)) static void s_hmac_broken(const char *step)
+{
+    club_log(CLUB_ERROR, "fair_hmac", "OpenSSL HMAC-SHA256 failed at %s; cannot play rounds", step);
+    abort();
+}
+
 static hmac_cache_t *s_cache(void)
 {
     pthread_once(&s_cache_once, s_cache_init);
     hmac_cache_t *c = pthread_getspecific(s_cache_key);
     if (c) return c;
-    c = calloc(1, sizeof *c);
+    c = club_calloc(1, sizeof *c);
     EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-    if (!c || !mac || !(c->ctx = EVP_MAC_CTX_new(mac))) {
-        EVP_MAC_free(mac);
-        free(c);
-        return NULL;
-    }
+    if (!mac || !(c->ctx = EVP_MAC_CTX_new(mac))) s_hmac_broken("fetch");
     EVP_MAC_free(mac); /* the context holds its own reference */
     pthread_setspecific(s_cache_key, c);
     return c;
-}
-
-/* HMAC-SHA256(key, msg) into out[32]; 0 or -1. */
-static int s_hmac(const char *key, const char *msg, size_t n, uint8_t out[32])
-{
-    hmac_cache_t *c = s_cache();
-    if (!c) return -1;
-    int ok;
-    if (strcmp(c->key, key) == 0) {
-        ok = EVP_MAC_init(c->ctx, NULL, 0, NULL);
-    } else {
-        OSSL_PARAM p[] = {
-            OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
-            OSSL_PARAM_construct_end()};
-        c->key[0] = 0; /* a failed init leaves no key to reuse */
-        ok = EVP_MAC_init(c->ctx, (const uint8_t *)key, strlen(key), p);
-        if (ok) snprintf(c->key, sizeof c->key, "%s", key);
-    }
-    size_t len = 0;
-    return ok && EVP_MAC_update(c->ctx, (const uint8_t *)msg, n) &&
-                   EVP_MAC_final(c->ctx, out, &len, 32) && len == 32
-               ? 0
-               : -1;
 }
 
 static void s_next_block(club_fair_t *f)
@@ -91,12 +73,22 @@ static void s_next_block(club_fair_t *f)
     char msg[CLUB_CLIENT_SEED_MAX + 48];
     int n = snprintf(msg, sizeof msg, "%s:%llu:%llu", f->client_seed, (unsigned long long)f->nonce,
                      (unsigned long long)f->cursor);
-    if (s_hmac(f->server_seed, msg, (size_t)n, f->block) != 0) {
-        /* Only allocation can fail here; the one-shot call needs none of the cache. */
-        unsigned int len = 32;
-        HMAC(EVP_sha256(), f->server_seed, (int)strlen(f->server_seed), (const uint8_t *)msg,
-             (size_t)n, f->block, &len);
+    hmac_cache_t *c = s_cache();
+    if (c->keyed && strcmp(c->key, f->server_seed) == 0) {
+        if (!EVP_MAC_init(c->ctx, NULL, 0, NULL)) s_hmac_broken("init");
+    } else {
+        OSSL_PARAM p[] = {
+            OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0),
+            OSSL_PARAM_construct_end()};
+        if (!EVP_MAC_init(c->ctx, (const uint8_t *)f->server_seed, strlen(f->server_seed), p))
+            s_hmac_broken("key");
+        snprintf(c->key, sizeof c->key, "%s", f->server_seed);
+        c->keyed = true;
     }
+    size_t len = 0;
+    if (!EVP_MAC_update(c->ctx, (const uint8_t *)msg, (size_t)n) ||
+        !EVP_MAC_final(c->ctx, f->block, &len, sizeof f->block) || len != sizeof f->block)
+        s_hmac_broken("final");
     f->cursor++;
     f->pos = 0;
 }
