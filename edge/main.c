@@ -281,12 +281,14 @@ int main(int argc, char **argv)
     }
     s_read_config();
 
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = s_on_signal;
-    sigemptyset(&sa.sa_mask); /* one handler at a time, so a second signal always counts */
-    sigaddset(&sa.sa_mask, SIGINT);
-    sigaddset(&sa.sa_mask, SIGTERM);
+    sa.sa_mask = stop_signals; /* one handler at a time, so a second signal always counts */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
@@ -359,12 +361,7 @@ int main(int argc, char **argv)
              s_stop ? "yes" : "no", edge_ws_open(), edge_bridge_pending());
     if (s_stop == 1) s_drain();
     edge_bridge_stop();
-    /* No handler may touch the context while it is freed. */
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    sigprocmask(SIG_BLOCK, &stop, NULL);
+    sigprocmask(SIG_BLOCK, &stop_signals, NULL); /* no handler while the context is freed */
     lws_context_destroy(s_ctx); /* closes every connection; they unsubscribe on the way */
     s_ctx = NULL;
     edge_bridge_destroy();

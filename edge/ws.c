@@ -383,7 +383,6 @@ void edge_ws_drain(void)
 
 void edge_ws_going_away(void)
 {
-    s_draining = true;
     for (size_t i = 0; i < s_conns.cap; i++)
         if (s_conns.keys[i]) s_close_soon(s_conns.vals[i], LWS_CLOSE_STATUS_GOINGAWAY, false);
 }
@@ -540,6 +539,19 @@ static int s_on_rx(edge_conn_t *c, const uint8_t *in, size_t len)
 }
 
 /* Writes queued frames until the socket would block. */
+/* The reason sent with a close frame the edge starts. */
+static const char *s_close_text(uint16_t code)
+{
+    switch (code) {
+    case LWS_CLOSE_STATUS_POLICY_VIOLATION:
+        return "send queue overflow";
+    case LWS_CLOSE_STATUS_GOINGAWAY:
+        return "server restarting; reconnect";
+    default:
+        return "session ended";
+    }
+}
+
 static int s_on_writeable(edge_conn_t *c)
 {
     struct lws *wsi = c->wsi;
@@ -574,17 +586,9 @@ static int s_on_writeable(edge_conn_t *c)
         return 0;
     }
     if (c->close_code) {
-        static const char kicked[] = "session ended", overflow[] = "send queue overflow",
-                          away[] = "server restarting; reconnect";
-        if (c->close_code == LWS_CLOSE_STATUS_POLICY_VIOLATION)
-            lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)overflow,
-                             sizeof overflow - 1);
-        else if (c->close_code == LWS_CLOSE_STATUS_GOINGAWAY)
-            lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY, (unsigned char *)away,
-                             sizeof away - 1);
-        else
-            lws_close_reason(wsi, (enum lws_close_status)c->close_code, (unsigned char *)kicked,
-                             sizeof kicked - 1);
+        const char *why = s_close_text(c->close_code);
+        lws_close_reason(wsi, (enum lws_close_status)c->close_code, (unsigned char *)why,
+                         strlen(why));
         return -1;
     }
     return 0;
