@@ -1,7 +1,6 @@
 /* Transport: framing, malformed input, the request/reply envelope, rate limits, /healthz
  * (PROTOCOL.md "Transport" and "Requests and replies"), and how the edge stops. */
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -304,25 +303,6 @@ static void test_rate_limit(void **state)
     cc_destroy(&c);
 }
 
-/* SIGSTOP takes effect after kill() returns: true once the process shows as stopped. */
-static bool s_stop_process(pid_t pid)
-{
-    if (kill(pid, SIGSTOP) != 0) return false;
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    for (int i = 0; i < 500; i++) {
-        FILE *f = fopen(path, "r");
-        size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-        if (f) fclose(f);
-        buf[n] = 0;
-        const char *paren = strrchr(buf, ')'); /* "pid (comm) S ..." */
-        if (paren && paren[1] == ' ' && paren[2] == 'T') return true;
-        cc_sleep_ms(2);
-    }
-    kill(pid, SIGCONT);
-    return false;
-}
-
 static pid_t s_stopped_edge; /* for the teardown: the edge the test may have left stopped */
 
 /* A connection that answers sys.ping, trying again while the edge restarts (no listener
@@ -358,7 +338,7 @@ static void test_edge_stop_answers_then_closes_1001(void **state)
     cc_t *c = CC_CONNECT();
     uint32_t rids[N];
     for (int i = 0; i < N; i++) {
-        if (i == LOGINS) CC_CHECK(s_stop_process(edge), "edge %d did not stop", (int)edge);
+        if (i == LOGINS) CC_CHECK(cc_freeze(edge), "edge %d did not stop", (int)edge);
         rids[i] = i < LOGINS ? cc_send(c, "auth.login", NULL,
                                        "{username: 'stop-%d', password: 'not-the-password'}",
                                        (int)getpid())

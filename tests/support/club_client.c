@@ -1342,6 +1342,24 @@ pid_t cc_wait_new_pid(const char *name, pid_t old_pid, int timeout_ms)
     return -1;
 }
 
+bool cc_freeze(pid_t pid)
+{
+    if (kill(pid, SIGSTOP) != 0) return false;
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    for (int i = 0; i < 500; i++) {
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+        if (f) fclose(f);
+        buf[n] = 0;
+        const char *paren = strrchr(buf, ')'); /* "pid (comm) S ..." */
+        if (paren && paren[1] == ' ' && paren[2] == 'T') return true;
+        cc_sleep_ms(2);
+    }
+    kill(pid, SIGCONT);
+    return false;
+}
+
 /* ------------------------------------------------------------------ provably fair */
 
 static void s_fair_block(cc_fair_t *f)

@@ -197,6 +197,9 @@ int cc_ledger_check(int64_t user_id, char *why, size_t cap);
 pid_t cc_pid_of(const char *name);
 /* Waits until <name>.pid names a live process other than old_pid. Returns it, or -1. */
 pid_t cc_wait_new_pid(const char *name, pid_t old_pid, int timeout_ms);
+/* SIGSTOPs pid and waits (up to 1 s) until it shows as stopped: kill() returns before the
+ * stop takes effect. true when stopped; on false the process was sent SIGCONT again. */
+bool cc_freeze(pid_t pid);
 
 /* ---- provably fair, re-computed from PROTOCOL.md independently of the server ---- */
 
