@@ -538,7 +538,6 @@ static int s_on_rx(edge_conn_t *c, const uint8_t *in, size_t len)
     return 0;
 }
 
-/* Writes queued frames until the socket would block. */
 /* The reason sent with a close frame the edge starts. */
 static const char *s_close_text(uint16_t code)
 {
@@ -552,6 +551,7 @@ static const char *s_close_text(uint16_t code)
     }
 }
 
+/* Writes queued frames until the socket would block. */
 static int s_on_writeable(edge_conn_t *c)
 {
     struct lws *wsi = c->wsi;
