@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "threshold.h"
 #include "util.h"
 
 #ifndef CLUB_VERSION
@@ -111,6 +112,12 @@ static void s_usage(FILE *f)
         "\n"
         "Output:\n"
         "      --json FILE         write a machine-readable summary\n"
+        "      --threshold EXPR    pass/fail criterion, checked at the end; repeatable. EXPR is\n"
+        "                          [OP:]METRIC CMP VALUE. METRIC: pN (p50, p99, p99.9, ...), mean\n"
+        "                          or max (VALUE in us, ms (default) or s); rps (ok replies/s);\n"
+        "                          errors (error replies + unanswered: a count, or N%% of the\n"
+        "                          requests sent). CMP: < <= > >= ==. OP: an op name, for its\n"
+        "                          replies alone (mixed). A run that breaks one exits 3.\n"
         "  -q, --quiet             no progress line each second\n"
         "  -h, --help              this text\n"
         "  -V, --version           print the version\n"
@@ -126,12 +133,15 @@ static void s_usage(FILE *f)
         "Ctrl-C stops sending, drains, and prints the report of what was done.\n"
         "\n"
         "Exit status: 0 the run completed (even with error replies, or stopped by Ctrl-C),\n"
-        "1 setup failed (cannot connect, register or log in), 2 bad usage.\n"
+        "1 setup failed (cannot connect, register or log in), 2 bad usage, 3 the run completed\n"
+        "but a --threshold was not met.\n"
         "\n"
         "Examples:\n"
         "  club-bench --scenario ping -c 100 -w 16 -d 5 --url ws://127.0.0.1:19999/ws\n"
         "  club-bench --scenario spin -c 200 -d 30 --invite CODE --users-file /tmp/bench-users\n"
         "  club-bench --scenario mixed -c 500 -d 60 --rate 5000 --ramp 10 --users-file /tmp/u\n"
+        "  club-bench --scenario ping -c 1000 -d 30 --rate 60000 --threshold 'p99<10ms' \\\n"
+        "      --threshold 'errors==0'\n"
         "  club-bench --scenario connect -c 10000 -d 20 --ramp 5 --server-pid $(pgrep -n "
         "club-edge)\n");
 }
@@ -526,7 +536,12 @@ enum {
     OPT_CONN_CONC,
     OPT_MAX_INFLIGHT,
     OPT_DRAIN,
+    OPT_THRESHOLD,
 };
+
+#define MAX_THRESHOLDS 32
+static bench_threshold_t s_thr[MAX_THRESHOLDS];
+static int s_nthr;
 
 int main(int argc, char **argv)
 {
@@ -573,6 +588,7 @@ int main(int argc, char **argv)
         {"connect-concurrency", required_argument, NULL, OPT_CONN_CONC},
         {"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
         {"drain", required_argument, NULL, OPT_DRAIN},
+        {"threshold", required_argument, NULL, OPT_THRESHOLD},
         {NULL, 0, NULL, 0},
     };
     int o;
@@ -658,6 +674,15 @@ int main(int argc, char **argv)
         case OPT_DRAIN:
             cfg->drain_s = s_num("--drain", optarg, 0, 3600);
             break;
+        case OPT_THRESHOLD: {
+            char why[512];
+            if (s_nthr == MAX_THRESHOLDS) s_bad("at most %d --threshold flags", MAX_THRESHOLDS);
+            if (bench_threshold_parse(optarg, bench_op_names, BENCH_OP__COUNT, &s_thr[s_nthr], why,
+                                      sizeof why) != 0)
+                s_bad("--threshold %s", why);
+            s_nthr++;
+            break;
+        }
         default:
             s_usage(stderr);
             return 2;
@@ -1161,6 +1186,55 @@ int main(int argc, char **argv)
                "at %.2fs\n",
                (double)(t_stop - t0) / 1e9);
 
+    /* ---- thresholds ---- */
+    /* The connect scenario sends no requests: its latency is the handshake's, its rate the
+     * connect rate and its errors the connections that failed. */
+    bool conn_sc = cfg->scenario == BENCH_SC_CONNECT;
+    bench_tinput_t whole = {
+        .latency = conn_sc ? hs : all,
+        /* Successful replies only: a server that answers RATE_LIMITED fast is not fast. */
+        .rps = conn_sc      ? (connect_s > 0 ? (double)opened / connect_s : 0)
+               : all->count ? tput * (double)(all->count - errors_total) / (double)all->count
+                            : 0,
+        .errors = conn_sc ? fin.conn_fail : errors_total + unanswered,
+        .requests = conn_sc ? opened + fin.conn_fail : fin.sent,
+    };
+    bool thr_met[MAX_THRESHOLDS];
+    double thr_val[MAX_THRESHOLDS];
+    int thr_failed = 0;
+    for (int i = 0; i < s_nthr; i++) {
+        bench_tinput_t in = whole;
+        int k = s_thr[i].op;
+        if (k >= 0) {
+            uint64_t ek = 0;
+            for (size_t e = 0; e < BENCH_ERR_SLOTS; e++)
+                ek += err[k][e];
+            /* An op's own errors are its error replies, as a share of its replies; requests
+             * never answered are not known per op. rps is refused with an op. */
+            in = (bench_tinput_t){.latency = ops[k], .errors = ek, .requests = ops[k]->count};
+        }
+        thr_met[i] = bench_threshold_met(&s_thr[i], &in, &thr_val[i]);
+        thr_failed += !thr_met[i];
+    }
+    if (s_nthr) {
+        printf("thresholds: %d of %d met\n", s_nthr - thr_failed, s_nthr);
+        for (int i = 0; i < s_nthr; i++) {
+            const bench_threshold_t *t = &s_thr[i];
+            char v[48];
+            if (thr_val[i] < 0)
+                snprintf(v, sizeof v, "no replies");
+            else if (t->metric == BENCH_TM_RPS)
+                snprintf(v, sizeof v, "%.0f req/s", thr_val[i]);
+            else if (t->metric == BENCH_TM_ERRORS)
+                snprintf(v, sizeof v, "%.0f errors", thr_val[i]);
+            else if (t->metric == BENCH_TM_ERROR_RATE)
+                snprintf(v, sizeof v, "%.3f %% errors", thr_val[i]);
+            else
+                s_dur(v, sizeof v, thr_val[i]);
+            printf("  %-8s %-28s %s\n", thr_met[i] ? "met" : "NOT met", t->text, v);
+        }
+    }
+
     /* ---- JSON ---- */
     if (cfg->json_file) {
         FILE *f = fopen(cfg->json_file, "w");
@@ -1248,6 +1322,25 @@ int main(int argc, char **argv)
             }
             fprintf(f, "}},\n  \"token_refreshes\": %llu, \"token_refresh_failures\": %llu,\n",
                     (unsigned long long)refreshes, (unsigned long long)refresh_fail);
+            fprintf(f, "  \"thresholds\": [");
+            for (int i = 0; i < s_nthr; i++) {
+                const bench_threshold_t *t = &s_thr[i];
+                bool lat = t->metric == BENCH_TM_PERCENTILE || t->metric == BENCH_TM_MEAN ||
+                           t->metric == BENCH_TM_MAX;
+                const char *unit = lat                            ? "us"
+                                   : t->metric == BENCH_TM_RPS    ? "req/s"
+                                   : t->metric == BENCH_TM_ERRORS ? "count"
+                                                                  : "percent";
+                fprintf(f, "%s\n    {\"threshold\": ", i ? "," : "");
+                s_json_str(f, t->text);
+                if (thr_val[i] < 0)
+                    fprintf(f, ", \"met\": false, \"observed\": null, \"unit\": \"%s\"}", unit);
+                else
+                    fprintf(f, ", \"met\": %s, \"observed\": %.3f, \"unit\": \"%s\"}",
+                            thr_met[i] ? "true" : "false", lat ? thr_val[i] / 1e3 : thr_val[i],
+                            unit);
+            }
+            fprintf(f, "%s],\n", s_nthr ? "\n  " : "");
             fprintf(f, "  \"per_second\": [");
             for (size_t i = 0; i < s_nsamples; i++)
                 fprintf(f,
@@ -1281,6 +1374,10 @@ int main(int argc, char **argv)
                 "was measured\n",
                 (unsigned long long)fin.closed);
         return 1;
+    }
+    if (thr_failed) {
+        fprintf(stderr, "club-bench: %d of %d thresholds not met\n", thr_failed, s_nthr);
+        return 3;
     }
     return 0;
 }

@@ -1,6 +1,7 @@
 /* Unit tests of club-bench's own pieces: the histogram (precision, percentiles, merge), the
- * minimal msgpack reader (against msgpack-c's encoder, and truncated input), and the
- * WebSocket framing helpers (mask round trip, header forms, RFC 6455 accept example). */
+ * minimal msgpack reader (against msgpack-c's encoder, and truncated input), the WebSocket
+ * framing helpers (mask round trip, header forms, RFC 6455 accept example), and the
+ * --threshold expressions (what they accept, what they refuse, how they judge a run). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "hist.h"
 #include "mpr.h"
 #include "msg.h"
+#include "threshold.h"
 #include "wsf.h"
 
 static void test_hist_index_bounds(void **state)
@@ -212,6 +214,104 @@ static void test_ws_frames(void **state)
     assert_int_equal(bench_ws_parse(ping, 4, &f), -1);
 }
 
+static const char *const s_ops[] = {"sys.ping", "slot.spin"};
+
+static bench_threshold_t s_parse_ok(const char *expr)
+{
+    bench_threshold_t t;
+    char err[512];
+    int rc = bench_threshold_parse(expr, s_ops, 2, &t, err, sizeof err);
+    if (rc != 0) fail_msg("%s", err);
+    return t;
+}
+
+static void s_parse_bad(const char *expr, const char *why)
+{
+    bench_threshold_t t;
+    char err[512] = "";
+    assert_int_equal(bench_threshold_parse(expr, s_ops, 2, &t, err, sizeof err), -1);
+    if (!strstr(err, why)) fail_msg("'%s': wanted '%s' in: %s", expr, why, err);
+}
+
+static void test_threshold_parse(void **state)
+{
+    (void)state;
+    bench_threshold_t t = s_parse_ok("p99<10ms");
+    assert_int_equal(t.metric, BENCH_TM_PERCENTILE);
+    assert_true(t.pct == 99.0 && t.limit == 10e6 && t.cmp == BENCH_TC_LT && t.op == -1);
+    t = s_parse_ok(" slot.spin : p99.9 <= 1.5 s ");
+    assert_true(t.op == 1 && t.pct == 99.9 && t.limit == 1.5e9 && t.cmp == BENCH_TC_LE);
+    assert_string_equal(t.text, "slot.spin:p99.9<=1.5s");
+    t = s_parse_ok("p50<250us");
+    assert_true(t.limit == 250e3);
+    t = s_parse_ok("max<20"); /* ms by default */
+    assert_true(t.metric == BENCH_TM_MAX && t.limit == 20e6);
+    t = s_parse_ok("mean>=0.5ms");
+    assert_true(t.metric == BENCH_TM_MEAN && t.cmp == BENCH_TC_GE && t.limit == 0.5e6);
+    t = s_parse_ok("rps>50000");
+    assert_true(t.metric == BENCH_TM_RPS && t.cmp == BENCH_TC_GT && t.limit == 50000);
+    t = s_parse_ok("errors==0");
+    assert_true(t.metric == BENCH_TM_ERRORS && t.cmp == BENCH_TC_EQ && t.limit == 0);
+    t = s_parse_ok("sys.ping:errors<0.5%");
+    assert_true(t.metric == BENCH_TM_ERROR_RATE && t.op == 0 && t.limit == 0.5);
+
+    s_parse_bad("", "empty");
+    s_parse_bad("p99 10ms", "no comparator");
+    s_parse_bad("<10ms", "no metric");
+    s_parse_bad("q99<1", "unknown metric");
+    s_parse_bad("p0<1", "(0, 100]");
+    s_parse_bad("p101<1", "(0, 100]");
+    s_parse_bad("p99<", "number");
+    s_parse_bad("p99<-1", "number");
+    s_parse_bad("p99<10m", "us, ms or s");
+    s_parse_bad("rps<5ms", "no unit");
+    s_parse_bad("errors<1.5", "whole number");
+    s_parse_bad("errors<101%", "at most 100%");
+    s_parse_bad("slot.spn:p99<1", "no op named 'slot.spn' (ops: sys.ping slot.spin)");
+    s_parse_bad("slot.spin:rps>1", "whole run");
+}
+
+static bool s_judge(const char *expr, const bench_tinput_t *in, double *value)
+{
+    bench_threshold_t t = s_parse_ok(expr);
+    return bench_threshold_met(&t, in, value);
+}
+
+static void test_threshold_judge(void **state)
+{
+    (void)state;
+    static bench_hist_t h;
+    bench_hist_init(&h);
+    for (uint64_t i = 1; i <= 1000; i++)
+        bench_hist_record(&h, i * 10000); /* 10 us .. 10 ms */
+    bench_tinput_t in = {.latency = &h, .rps = 5000, .errors = 3, .requests = 1000};
+    double v;
+    /* p99 is ~9.9 ms: under 10 ms, not under 9 ms */
+    assert_true(s_judge("p99<10ms", &in, &v));
+    assert_true(v > 9.8e6 && v < 10e6);
+    assert_false(s_judge("p99<9ms", &in, &v));
+    assert_true(s_judge("max<=10ms", &in, &v));
+    assert_false(s_judge("max<10ms", &in, &v));
+    assert_true(s_judge("mean>5ms", &in, &v));
+    assert_true(v > 5e6 && v < 5.1e6);
+    assert_true(s_judge("rps>=5000", &in, &v));
+    assert_false(s_judge("rps>5000", &in, &v));
+    assert_false(s_judge("errors==0", &in, &v));
+    assert_true(v == 3);
+    assert_true(s_judge("errors<=3", &in, &v));
+    /* 3 of 1000 is 0.3 % */
+    assert_true(s_judge("errors<0.5%", &in, &v));
+    assert_true(v > 0.29 && v < 0.31);
+    assert_false(s_judge("errors<0.2%", &in, &v));
+    /* nothing answered: no latency passes, and nothing sent is all errors */
+    static bench_hist_t empty;
+    bench_hist_init(&empty);
+    bench_tinput_t none = {.latency = &empty, .rps = 0, .errors = 0, .requests = 0};
+    assert_false(s_judge("p99<1s", &none, &v));
+    assert_true(v < 0);
+    assert_false(s_judge("errors<1%", &none, &v));
+}
+
 int main(void)
 {
     msgpack_sbuffer_init(&s_sb);
@@ -220,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_hist_index_bounds), cmocka_unit_test(test_hist_percentiles),
         cmocka_unit_test(test_hist_merge),        cmocka_unit_test(test_reply_parse),
         cmocka_unit_test(test_mpr_skip),          cmocka_unit_test(test_ws_frames),
+        cmocka_unit_test(test_threshold_parse),   cmocka_unit_test(test_threshold_judge),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     msgpack_sbuffer_destroy(&s_sb);
