@@ -699,6 +699,19 @@ int main(int argc, char **argv)
         }
     if (!found) s_bad("unknown scenario '%s' (connect, ping, spin, roulette or mixed)", scenario);
     if (!have_d && !cfg->nreq) cfg->duration_s = 10;
+    /* An OP: threshold on an op the scenario never sends would judge nothing: refuse it. */
+    for (int i = 0; i < s_nthr; i++) {
+        int k = s_thr[i].op;
+        if (k < 0) continue;
+        bool sent = cfg->scenario == BENCH_SC_MIXED      ? k != BENCH_OP_PING
+                    : cfg->scenario == BENCH_SC_PING     ? k == BENCH_OP_PING
+                    : cfg->scenario == BENCH_SC_SPIN     ? k == BENCH_OP_SLOT
+                    : cfg->scenario == BENCH_SC_ROULETTE ? k == BENCH_OP_ROULETTE
+                                                         : false;
+        if (!sent)
+            s_bad("--threshold '%s': the %s scenario sends no %s", s_thr[i].text,
+                  cfg->scenario_name, bench_op_names[k]);
+    }
     if (cfg->scenario == BENCH_SC_CONNECT &&
         (cfg->nreq || cfg->rate > 0 || have_w || cfg->think_ms > 0))
         s_bad("the connect scenario sends no requests: -n, --rate, -w and --think do not apply");
@@ -1224,7 +1237,7 @@ int main(int argc, char **argv)
             if (thr_val[i] < 0)
                 snprintf(v, sizeof v, "no replies");
             else if (t->metric == BENCH_TM_RPS)
-                snprintf(v, sizeof v, "%.0f req/s", thr_val[i]);
+                snprintf(v, sizeof v, "%.0f %s", thr_val[i], conn_sc ? "conn/s" : "req/s");
             else if (t->metric == BENCH_TM_ERRORS)
                 snprintf(v, sizeof v, "%.0f errors", thr_val[i]);
             else if (t->metric == BENCH_TM_ERROR_RATE)
@@ -1328,7 +1341,7 @@ int main(int argc, char **argv)
                 bool lat = t->metric == BENCH_TM_PERCENTILE || t->metric == BENCH_TM_MEAN ||
                            t->metric == BENCH_TM_MAX;
                 const char *unit = lat                            ? "us"
-                                   : t->metric == BENCH_TM_RPS    ? "req/s"
+                                   : t->metric == BENCH_TM_RPS    ? (conn_sc ? "conn/s" : "req/s")
                                    : t->metric == BENCH_TM_ERRORS ? "count"
                                                                   : "percent";
                 fprintf(f, "%s\n    {\"threshold\": ", i ? "," : "");

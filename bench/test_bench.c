@@ -269,6 +269,24 @@ static void test_threshold_parse(void **state)
     s_parse_bad("errors<101%", "at most 100%");
     s_parse_bad("slot.spn:p99<1", "no op named 'slot.spn' (ops: sys.ping slot.spin)");
     s_parse_bad("slot.spin:rps>1", "whole run");
+    /* only plain decimals: no exponent or hex, which strtod would take */
+    s_parse_bad("p1e1<1", "(0, 100]");
+    s_parse_bad("p0x10<1", "(0, 100]");
+    s_parse_bad("p99.9.9<1", "(0, 100]");
+    s_parse_bad("p99<0x10", "us, ms or s");
+    s_parse_bad("p99<1e3", "us, ms or s");
+    s_parse_bad("p99<.", "plain number");
+    s_parse_bad("p99=<1", "comparator is one of");
+    s_parse_bad("p99<<1", "comparator is one of");
+    s_parse_bad("p99!=1", "comparator is one of");
+    s_parse_bad("p99<1:sys.ping", "us, ms or s"); /* a colon after the comparator is no OP */
+    char longer[200];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = 0;
+    s_parse_bad(longer, "too long");
+    /* latencies are whole nanoseconds, so a decimal limit is exact */
+    t = s_parse_ok("max<=1.001ms");
+    assert_true(t.limit == 1001000.0);
 }
 
 static bool s_judge(const char *expr, const bench_tinput_t *in, double *value)
@@ -303,6 +321,12 @@ static void test_threshold_judge(void **state)
     assert_true(s_judge("errors<0.5%", &in, &v));
     assert_true(v > 0.29 && v < 0.31);
     assert_false(s_judge("errors<0.2%", &in, &v));
+    static bench_hist_t one;
+    bench_hist_init(&one);
+    bench_hist_record(&one, 1001000);
+    bench_tinput_t exact = {.latency = &one};
+    assert_true(s_judge("max<=1.001ms", &exact, &v));
+    assert_true(s_judge("max==1001us", &exact, &v));
     /* nothing answered: no latency passes, and nothing sent is all errors */
     static bench_hist_t empty;
     bench_hist_init(&empty);

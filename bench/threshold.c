@@ -2,7 +2,6 @@
 #include "threshold.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +13,27 @@ static const char S_FORMS[] =
 
 static int s_fail(char *err, size_t cap, const char *s, const char *why)
 {
-    snprintf(err, cap, "'%s': %s; %s", s, why, S_FORMS);
+    /* A long input is cut, so the reason still fits. */
+    snprintf(err, cap, "'%.60s%s': %s; %s", s, strlen(s) > 60 ? "..." : "", why, S_FORMS);
     return -1;
+}
+
+/* A plain decimal at *p (digits with at most one '.', at least one digit; no sign, exponent
+ * or hex, which strtod would take): its value in *v, *p past it. Returns 0, or -1. */
+static int s_decimal(const char **p, double *v)
+{
+    const char *q = *p;
+    size_t n = strspn(q, "0123456789.");
+    const char *dot = memchr(q, '.', n);
+    if (!n || n >= 32 || n == (dot ? 1u : 0u) ||
+        (dot && memchr(dot + 1, '.', n - (size_t)(dot - q) - 1)))
+        return -1;
+    char num[32];
+    memcpy(num, q, n);
+    num[n] = 0;
+    *v = strtod(num, NULL);
+    *p = q + n;
+    return 0;
 }
 
 /* Reads the comparator at *p and advances past it; -1 when there is none. */
@@ -55,7 +73,10 @@ int bench_threshold_parse(const char *s, const char *const *ops, int nops, bench
     memcpy(t->text, buf, n + 1);
 
     const char *p = buf;
+    /* An OP: prefix ends at a colon before the comparator. */
     const char *colon = strchr(buf, ':');
+    const char *first_cmp = strpbrk(buf, "<>=!");
+    if (colon && first_cmp && colon > first_cmp) colon = NULL;
     if (colon) {
         size_t len = (size_t)(colon - buf);
         for (int i = 0; i < nops; i++)
@@ -71,10 +92,10 @@ int bench_threshold_parse(const char *s, const char *const *ops, int nops, bench
         p = colon + 1;
     }
 
-    if (!strpbrk(p, "<>=")) return s_fail(err, errcap, s, "no comparator");
-    /* The metric: letters, digits and dots up to the comparator. */
+    if (!strpbrk(p, "<>=!")) return s_fail(err, errcap, s, "no comparator");
+    /* The metric: everything up to the comparator. */
     const char *m = p;
-    while (*p && *p != '<' && *p != '>' && *p != '=')
+    while (*p && !strchr("<>=!", *p))
         p++;
     size_t mlen = (size_t)(p - m);
     bool latency = false;
@@ -87,14 +108,9 @@ int bench_threshold_parse(const char *s, const char *const *ops, int nops, bench
     } else if (mlen == 6 && !strncmp(m, "errors", 6)) {
         t->metric = BENCH_TM_ERRORS;
     } else if (mlen >= 2 && m[0] == 'p' && (isdigit((unsigned char)m[1]) || m[1] == '.')) {
-        char num[16];
-        if (mlen - 1 >= sizeof num) return s_fail(err, errcap, s, "percentile too long");
-        memcpy(num, m + 1, mlen - 1);
-        num[mlen - 1] = 0;
-        char *end;
-        errno = 0;
-        double v = strtod(num, &end);
-        if (errno || *end || !(v > 0 && v <= 100))
+        const char *q = m + 1;
+        double v;
+        if (s_decimal(&q, &v) != 0 || q != p || !(v > 0 && v <= 100))
             return s_fail(err, errcap, s, "a percentile is p followed by a number in (0, 100]");
         t->metric = BENCH_TM_PERCENTILE, t->pct = v, latency = true;
     } else {
@@ -104,15 +120,14 @@ int bench_threshold_parse(const char *s, const char *const *ops, int nops, bench
         return s_fail(err, errcap, s, "rps is for the whole run (no OP: prefix)");
 
     int c = s_cmp(&p);
-    if (c < 0) return s_fail(err, errcap, s, "no comparator");
+    if (c < 0 || (*p && strchr("<>=!", *p)))
+        return s_fail(err, errcap, s, "the comparator is one of < <= > >= ==");
     t->cmp = (bench_tcmp_t)c;
 
-    char *end;
-    errno = 0;
-    double v = strtod(p, &end);
-    if (end == p || errno || !isfinite(v) || v < 0)
-        return s_fail(err, errcap, s, "the value must be a number >= 0");
-    const char *unit = end;
+    double v;
+    if (s_decimal(&p, &v) != 0)
+        return s_fail(err, errcap, s, "the value must be a plain number >= 0 (like 10 or 2.5)");
+    const char *unit = p;
     if (latency) {
         double scale = 1e6; /* ms by default */
         if (!*unit || !strcmp(unit, "ms"))
@@ -123,7 +138,8 @@ int bench_threshold_parse(const char *s, const char *const *ops, int nops, bench
             scale = 1e9;
         else
             return s_fail(err, errcap, s, "a latency takes us, ms or s");
-        t->limit = v * scale;
+        /* Latencies are whole nanoseconds: 1.001ms must be 1001000, not 1000999.99... */
+        t->limit = round(v * scale);
     } else if (t->metric == BENCH_TM_RPS) {
         if (*unit && strcmp(unit, "/s")) return s_fail(err, errcap, s, "rps takes no unit");
         t->limit = v;

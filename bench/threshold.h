@@ -10,6 +10,7 @@
  *           errors: error replies plus unanswered requests; VALUE is a count, or a share of
  *           the requests sent with a trailing %
  *   CMP     <  <=  >  >=  ==
+ *   VALUE   a plain decimal (10, 2.5): no sign, exponent or hex
  *   OP      an op name (slot.spin, ...): the metric of that op's replies alone
  *
  * Pure functions: no I/O, no allocation. */
@@ -34,7 +35,7 @@ typedef enum {
 typedef enum { BENCH_TC_LT, BENCH_TC_LE, BENCH_TC_GT, BENCH_TC_GE, BENCH_TC_EQ } bench_tcmp_t;
 
 typedef struct {
-    char text[80]; /* as given, for the report */
+    char text[80]; /* as given without its spaces, for the report */
     int op;        /* -1 for the whole run, else an index into the op names given to parse */
     bench_tmetric_t metric;
     double pct; /* BENCH_TM_PERCENTILE: 0 < pct <= 100 */
