@@ -72,7 +72,8 @@ typedef struct {
     uint32_t window;
     uint32_t max_inflight; /* open loop: per connection */
     double think_ms;
-    double rate; /* open loop total req/s; 0 = closed loop */
+    double rate;    /* open loop total req/s; 0 = closed loop */
+    double rate_to; /* open loop: the rate at the end of -d, reached linearly; 0 = constant */
     double ramp_s;
     double duration_s; /* 0 = until the request budget is spent */
     double drain_s;
@@ -128,6 +129,7 @@ typedef struct {
     uint32_t nconns;
     uint64_t budget; /* requests this thread may send; UINT64_MAX = no limit */
     double rate;     /* this thread's share of --rate */
+    double rate_to;  /* and of --rate-to (== rate when there is no ramp) */
     pthread_t tid;
     bench_loop_t *loop;
 

@@ -32,6 +32,7 @@
 #include <openssl/rand.h>
 
 #include "mpr.h"
+#include "schedule.h"
 #include "util.h"
 #include "wsf.h"
 
@@ -639,6 +640,13 @@ static void s_send_refresh(bench_loop_t *L, conn_t *c)
     s_mark(L, c);
 }
 
+/* When open-loop step k of this thread is due (ns). */
+static inline int64_t s_due(const bench_loop_t *L, uint64_t k)
+{
+    return L->t0 + (int64_t)(1e9 * bench_sched_at(L->t->rate, L->t->rate_to, L->cfg->duration_s,
+                                                  (double)k));
+}
+
 /* Issues what a connection may send now, then writes. */
 static void s_pump(bench_loop_t *L, conn_t *c, int64_t now)
 {
@@ -647,7 +655,7 @@ static void s_pump(bench_loop_t *L, conn_t *c, int64_t now)
         if (L->cfg->rate > 0) {
             while (c->owed && c->inflight_scn < L->cfg->max_inflight &&
                    c->inflight <= c->ring_mask) {
-                int64_t intended = L->t0 + (int64_t)((double)c->owed_k * L->dt_ns);
+                int64_t intended = s_due(L, c->owed_k);
                 s_issue(L, c, intended);
                 c->owed--;
                 L->owed_total--;
@@ -1359,7 +1367,7 @@ static void s_run_tick(bench_loop_t *L, int64_t now)
     if (cfg->rate > 0 && L->dt_ns > 0 && !L->stopping) {
         for (;;) {
             if (L->t->budget != UINT64_MAX && L->scheduled >= L->t->budget) break;
-            int64_t due = L->t0 + (int64_t)((double)L->sched_k * L->dt_ns);
+            int64_t due = s_due(L, L->sched_k);
             if (due > now) break;
             conn_t *c = &L->conns[L->sched_k % L->n];
             if (c->started && c->state == CS_RUN) {
@@ -1429,8 +1437,7 @@ static int64_t s_run_wait(bench_loop_t *L, int64_t now)
     if (!L->stopping) {
         S_MIN(L->t_end);
         if (L->next_start < L->n) S_MIN(s_start_time(L, L->next_start));
-        if (L->cfg->rate > 0 && L->dt_ns > 0)
-            S_MIN(L->t0 + (int64_t)((double)L->sched_k * L->dt_ns));
+        if (L->cfg->rate > 0 && L->dt_ns > 0) S_MIN(s_due(L, L->sched_k));
     } else {
         S_MIN(L->drain_until);
     }

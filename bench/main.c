@@ -75,6 +75,9 @@ static void s_usage(FILE *f)
         "connections;\n"
         "                          latency counts from the INTENDED send time (coordinated\n"
         "                          omission corrected)\n"
+        "      --rate-to N         open loop: the rate goes linearly from --rate to N over -d\n"
+        "                          (like an arrival-rate ramp); the per-second lines and the\n"
+        "                          JSON's per_second show where the latency turns\n"
         "      --max-inflight N    open loop: requests in flight per connection before sends wait\n"
         "                          (default 256; waiting still counts in the latency)\n"
         "      --ramp SECONDS      start connections evenly over SECONDS: connect and ping open\n"
@@ -439,6 +442,7 @@ static totals_t s_totals(bench_shared_t *g)
 typedef struct {
     double t, rps, p99_us;
     uint64_t errors, open;
+    double offered; /* open loop: the rate asked for in that second; 0 in a closed loop */
 } sample_t;
 
 static sample_t *s_samples;
@@ -537,6 +541,7 @@ enum {
     OPT_MAX_INFLIGHT,
     OPT_DRAIN,
     OPT_THRESHOLD,
+    OPT_RATE_TO,
 };
 
 #define MAX_THRESHOLDS 32
@@ -589,6 +594,7 @@ int main(int argc, char **argv)
         {"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
         {"drain", required_argument, NULL, OPT_DRAIN},
         {"threshold", required_argument, NULL, OPT_THRESHOLD},
+        {"rate-to", required_argument, NULL, OPT_RATE_TO},
         {NULL, 0, NULL, 0},
     };
     int o;
@@ -628,6 +634,9 @@ int main(int argc, char **argv)
             break;
         case OPT_RATE:
             cfg->rate = s_num("--rate", optarg, 0.001, 1e9);
+            break;
+        case OPT_RATE_TO:
+            cfg->rate_to = s_num("--rate-to", optarg, 0.001, 1e9);
             break;
         case OPT_RAMP:
             cfg->ramp_s = s_num("--ramp", optarg, 0, 1e6);
@@ -718,6 +727,10 @@ int main(int argc, char **argv)
     if (cfg->scenario == BENCH_SC_CONNECT && !have_d && !cfg->nreq) cfg->duration_s = 10;
     if (cfg->rate > 0 && (have_w || cfg->think_ms > 0))
         s_bad("--rate is the open loop; -w and --think are the closed loop: choose one");
+    if (cfg->rate_to > 0 && !(cfg->rate > 0))
+        s_bad("--rate-to N ramps the open loop's rate: give the starting rate with --rate");
+    if (cfg->rate_to > 0 && !have_d)
+        s_bad("--rate-to N reaches N at the end of -d: give the duration with -d");
     if (cfg->login_pool && cfg->users_file)
         s_bad("--login-pool and --users-file both say which users to use: choose one");
     if (cfg->ramp_s > 0 && cfg->duration_s > 0 && cfg->ramp_s >= cfg->duration_s)
@@ -798,6 +811,7 @@ int main(int argc, char **argv)
             t->budget = UINT64_MAX;
         }
         t->rate = cfg->rate * t->nconns / cfg->conns;
+        t->rate_to = (cfg->rate_to > 0 ? cfg->rate_to : cfg->rate) * t->nconns / cfg->conns;
         t->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         pthread_mutex_init(&t->pub_lock, NULL);
         t->pub = club_malloc(sizeof *t->pub);
@@ -815,7 +829,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "club-bench %s: %s, %u connections, %u thread%s, %s", CLUB_VERSION,
                 cfg->scenario_name, cfg->conns, T, T == 1 ? "" : "s", cfg->url);
         if (cfg->scenario != BENCH_SC_CONNECT) {
-            if (cfg->rate > 0)
+            if (cfg->rate > 0 && cfg->rate_to > 0)
+                fprintf(stderr, ", open loop %.0f -> %.0f req/s", cfg->rate, cfg->rate_to);
+            else if (cfg->rate > 0)
                 fprintf(stderr, ", open loop %.0f req/s", cfg->rate);
             else
                 fprintf(stderr, ", window %u%s", cfg->window, cfg->think_ms > 0 ? " + think" : "");
@@ -961,8 +977,15 @@ int main(int argc, char **argv)
             double dt = (double)(now - last_t) / 1e9;
             double rps = dt > 0 ? (double)(s.done - last_done) / dt : 0;
             double el = (double)(next - t0) / 1e9;
+            /* The rate asked for in the middle of the second just ended (--rate-to ramps it). */
+            double offered = 0;
+            if (cfg->rate > 0) {
+                double r1 = cfg->rate_to > 0 ? cfg->rate_to : cfg->rate;
+                double x = cfg->duration_s > 0 ? (el - 0.5) / cfg->duration_s : 0;
+                offered = cfg->rate + (r1 - cfg->rate) * (x < 0 ? 0 : x > 1 ? 1 : x);
+            }
             s_sample_add((sample_t){el, rps, (double)bench_hist_percentile(tick, 99) / 1e3,
-                                    s.errors, s.open});
+                                    s.errors, s.open, offered});
             if (!cfg->quiet) {
                 char a[32], b[32];
                 if (cfg->scenario == BENCH_SC_CONNECT) {
@@ -973,10 +996,13 @@ int main(int argc, char **argv)
                             dt > 0 ? ((double)s.open - (double)last_open_n) / dt : 0.0,
                             (unsigned long long)s.conn_fail, (unsigned long long)s.closed);
                 } else {
+                    char of[40] = "";
+                    if (cfg->rate_to > 0) snprintf(of, sizeof of, " (of %.0f)", offered);
                     fprintf(stderr,
-                            "[%5.0fs] %9.0f req/s | p99 %s (so far %s) | errors %llu | open "
+                            "[%5.0fs] %9.0f req/s%s | p99 %s (so far %s) | errors %llu | open "
                             "%llu | in flight %llu\n",
-                            el, rps, s_dur(a, sizeof a, (double)bench_hist_percentile(tick, 99)),
+                            el, rps, of,
+                            s_dur(a, sizeof a, (double)bench_hist_percentile(tick, 99)),
                             s_dur(b, sizeof b, (double)bench_hist_percentile(sofar, 99)),
                             (unsigned long long)s.errors, (unsigned long long)s.open,
                             (unsigned long long)s.inflight);
@@ -1088,7 +1114,10 @@ int main(int argc, char **argv)
     printf("club-bench %s  scenario=%s  url=%s  connections=%u  threads=%u", CLUB_VERSION,
            cfg->scenario_name, cfg->url, cfg->conns, T);
     if (cfg->scenario != BENCH_SC_CONNECT) {
-        if (cfg->rate > 0)
+        if (cfg->rate > 0 && cfg->rate_to > 0)
+            printf("  rate=%.0f->%.0f/s (open loop, linear over %gs)", cfg->rate, cfg->rate_to,
+                   cfg->duration_s);
+        else if (cfg->rate > 0)
             printf("  rate=%.0f/s (open loop)", cfg->rate);
         else
             printf("  window=%u", cfg->window);
@@ -1259,13 +1288,14 @@ int main(int argc, char **argv)
             s_json_str(f, cfg->scenario_name);
             fprintf(f, ", \"url\": ");
             s_json_str(f, cfg->url);
-            fprintf(f,
-                    ",\n  \"config\": {\"connections\": %u, \"threads\": %u, \"window\": %u, "
-                    "\"think_ms\": %g, \"rate\": %g, \"ramp_s\": %g, \"duration_s\": %g, "
-                    "\"requests\": %llu, \"bet\": %lld, \"interrupted\": %s},\n",
-                    cfg->conns, T, cfg->window, cfg->think_ms, cfg->rate, cfg->ramp_s,
-                    cfg->duration_s, (unsigned long long)cfg->nreq, (long long)cfg->bet,
-                    interrupted ? "true" : "false");
+            fprintf(
+                f,
+                ",\n  \"config\": {\"connections\": %u, \"threads\": %u, \"window\": %u, "
+                "\"think_ms\": %g, \"rate\": %g, \"rate_to\": %g, \"ramp_s\": %g, "
+                "\"duration_s\": %g, \"requests\": %llu, \"bet\": %lld, \"interrupted\": %s},\n",
+                cfg->conns, T, cfg->window, cfg->think_ms, cfg->rate,
+                cfg->rate_to > 0 ? cfg->rate_to : cfg->rate, cfg->ramp_s, cfg->duration_s,
+                (unsigned long long)cfg->nreq, (long long)cfg->bet, interrupted ? "true" : "false");
             fprintf(f,
                     "  \"setup\": {\"seconds\": %.3f, \"registered\": %llu, \"logged_in\": %llu, "
                     "\"bonus_claimed\": %llu, \"bonus_already\": %llu, \"bonus_failed\": %llu},\n",
@@ -1357,10 +1387,10 @@ int main(int argc, char **argv)
             fprintf(f, "  \"per_second\": [");
             for (size_t i = 0; i < s_nsamples; i++)
                 fprintf(f,
-                        "%s\n    {\"t\": %.1f, \"rps\": %.1f, \"p99_us\": %.1f, \"errors\": %llu, "
-                        "\"open\": %llu}",
-                        i ? "," : "", s_samples[i].t, s_samples[i].rps, s_samples[i].p99_us,
-                        (unsigned long long)s_samples[i].errors,
+                        "%s\n    {\"t\": %.1f, \"rps\": %.1f, \"offered\": %.1f, \"p99_us\": %.1f, "
+                        "\"errors\": %llu, \"open\": %llu}",
+                        i ? "," : "", s_samples[i].t, s_samples[i].rps, s_samples[i].offered,
+                        s_samples[i].p99_us, (unsigned long long)s_samples[i].errors,
                         (unsigned long long)s_samples[i].open);
             fprintf(f, "%s]\n}\n", s_nsamples ? "\n  " : "");
             if (fclose(f) != 0)

@@ -2,6 +2,7 @@
  * minimal msgpack reader (against msgpack-c's encoder, and truncated input), the WebSocket
  * framing helpers (mask round trip, header forms, RFC 6455 accept example), and the
  * --threshold expressions (what they accept, what they refuse, how they judge a run). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "hist.h"
 #include "mpr.h"
 #include "msg.h"
+#include "schedule.h"
 #include "threshold.h"
 #include "wsf.h"
 
@@ -214,6 +216,31 @@ static void test_ws_frames(void **state)
     assert_int_equal(bench_ws_parse(ping, 4, &f), -1);
 }
 
+static void test_schedule(void **state)
+{
+    (void)state;
+    /* constant: step k at k / rate */
+    assert_true(fabs(bench_sched_at(1000, 1000, 4, 2500) - 2.5) < 1e-12);
+    assert_true(fabs(bench_sched_at(1000, 1000, 0, 2500) - 2.5) < 1e-12);
+    /* 1000/s rising to 3000/s over 4 s: 1250 steps in the first second, 2750 in the last,
+     * 8000 in all; after the ramp, 3000/s */
+    assert_true(fabs(bench_sched_at(1000, 3000, 4, 1250) - 1.0) < 1e-9);
+    assert_true(fabs(bench_sched_at(1000, 3000, 4, 8000 - 2750) - 3.0) < 1e-9);
+    assert_true(fabs(bench_sched_at(1000, 3000, 4, 8000) - 4.0) < 1e-9);
+    assert_true(fabs(bench_sched_at(1000, 3000, 4, 11000) - 5.0) < 1e-9);
+    /* falling 3000/s to 1000/s: 2750 steps in the first second */
+    assert_true(fabs(bench_sched_at(3000, 1000, 4, 2750) - 1.0) < 1e-9);
+    assert_true(fabs(bench_sched_at(3000, 1000, 4, 8000) - 4.0) < 1e-9);
+    /* a ramp too small to see still matches the constant rate, and steps never go back */
+    assert_true(fabs(bench_sched_at(1000, 1000.000001, 10, 5000) - 5.0) < 1e-6);
+    double last = -1;
+    for (double k = 0; k < 20000; k += 7) {
+        double t = bench_sched_at(500, 4000, 5, k);
+        assert_true(t >= last);
+        last = t;
+    }
+}
+
 static const char *const s_ops[] = {"sys.ping", "slot.spin"};
 
 static bench_threshold_t s_parse_ok(const char *expr)
@@ -345,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_hist_merge),        cmocka_unit_test(test_reply_parse),
         cmocka_unit_test(test_mpr_skip),          cmocka_unit_test(test_ws_frames),
         cmocka_unit_test(test_threshold_parse),   cmocka_unit_test(test_threshold_judge),
+        cmocka_unit_test(test_schedule),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     msgpack_sbuffer_destroy(&s_sb);
