@@ -23,11 +23,10 @@ static int s_fail(char *err, size_t cap, const char *s, const char *why)
 static int s_decimal(const char **p, double *v)
 {
     const char *q = *p;
-    size_t n = strspn(q, "0123456789.");
-    const char *dot = memchr(q, '.', n);
-    if (!n || n >= 32 || n == (dot ? 1u : 0u) ||
-        (dot && memchr(dot + 1, '.', n - (size_t)(dot - q) - 1)))
-        return -1;
+    size_t n = strspn(q, "0123456789."), dots = 0;
+    for (size_t i = 0; i < n; i++)
+        dots += q[i] == '.';
+    if (n == dots || dots > 1 || n >= 32) return -1; /* no digit, two dots, or absurd */
     char num[32];
     memcpy(num, q, n);
     num[n] = 0;
