@@ -73,7 +73,7 @@ typedef struct {
     uint32_t max_inflight; /* open loop: per connection */
     double think_ms;
     double rate;    /* open loop total req/s; 0 = closed loop */
-    double rate_to; /* open loop: the rate at the end of -d, reached linearly; 0 = constant */
+    double rate_to; /* open loop: the rate at the end of -d, reached linearly (== rate: constant) */
     double ramp_s;
     double duration_s; /* 0 = until the request budget is spent */
     double drain_s;

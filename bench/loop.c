@@ -166,7 +166,7 @@ struct bench_loop {
     int64_t think_ns;
     int64_t ramp_ns;
     uint32_t next_start; /* ramp cursor */
-    double dt_ns;        /* open loop: ns between this loop's scheduled sends */
+    bool paced;          /* open loop with a share of the rate: sends follow schedule.h */
     uint64_t sched_k;    /* open loop: next schedule step */
     uint64_t scheduled;  /* open loop: steps given to a live connection */
     uint64_t owed_total;
@@ -1308,7 +1308,7 @@ static void s_begin_run(bench_loop_t *L)
     L->think_ns = (int64_t)(cfg->think_ms * 1e6);
     L->next_pub = L->t0 + S_PUB_NS;
     L->next_refresh_scan = L->t0 + 1000000000LL;
-    if (cfg->rate > 0 && L->t->rate > 0) L->dt_ns = 1e9 / L->t->rate;
+    L->paced = cfg->rate > 0 && L->t->rate > 0;
     for (uint32_t j = 0; j < L->n; j++)
         if (L->conns[j].state == CS_READY) L->conns[j].state = CS_RUN;
 }
@@ -1364,7 +1364,7 @@ static void s_run_tick(bench_loop_t *L, int64_t now)
     }
 
     /* open loop: hand schedule steps that are due to their connections */
-    if (cfg->rate > 0 && L->dt_ns > 0 && !L->stopping) {
+    if (L->paced && !L->stopping) {
         for (;;) {
             if (L->t->budget != UINT64_MAX && L->scheduled >= L->t->budget) break;
             int64_t due = s_due(L, L->sched_k);
@@ -1437,7 +1437,7 @@ static int64_t s_run_wait(bench_loop_t *L, int64_t now)
     if (!L->stopping) {
         S_MIN(L->t_end);
         if (L->next_start < L->n) S_MIN(s_start_time(L, L->next_start));
-        if (L->cfg->rate > 0 && L->dt_ns > 0) S_MIN(s_due(L, L->sched_k));
+        if (L->paced) S_MIN(s_due(L, L->sched_k));
     } else {
         S_MIN(L->drain_until);
     }

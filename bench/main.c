@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "schedule.h"
 #include "threshold.h"
 #include "util.h"
 
@@ -731,6 +732,7 @@ int main(int argc, char **argv)
         s_bad("--rate-to N ramps the open loop's rate: give the starting rate with --rate");
     if (cfg->rate_to > 0 && !have_d)
         s_bad("--rate-to N reaches N at the end of -d: give the duration with -d");
+    if (!(cfg->rate_to > 0)) cfg->rate_to = cfg->rate; /* no ramp: the rate stays */
     if (cfg->login_pool && cfg->users_file)
         s_bad("--login-pool and --users-file both say which users to use: choose one");
     if (cfg->ramp_s > 0 && cfg->duration_s > 0 && cfg->ramp_s >= cfg->duration_s)
@@ -811,7 +813,7 @@ int main(int argc, char **argv)
             t->budget = UINT64_MAX;
         }
         t->rate = cfg->rate * t->nconns / cfg->conns;
-        t->rate_to = (cfg->rate_to > 0 ? cfg->rate_to : cfg->rate) * t->nconns / cfg->conns;
+        t->rate_to = cfg->rate_to * t->nconns / cfg->conns;
         t->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         pthread_mutex_init(&t->pub_lock, NULL);
         t->pub = club_malloc(sizeof *t->pub);
@@ -829,7 +831,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "club-bench %s: %s, %u connections, %u thread%s, %s", CLUB_VERSION,
                 cfg->scenario_name, cfg->conns, T, T == 1 ? "" : "s", cfg->url);
         if (cfg->scenario != BENCH_SC_CONNECT) {
-            if (cfg->rate > 0 && cfg->rate_to > 0)
+            if (cfg->rate > 0 && cfg->rate_to != cfg->rate)
                 fprintf(stderr, ", open loop %.0f -> %.0f req/s", cfg->rate, cfg->rate_to);
             else if (cfg->rate > 0)
                 fprintf(stderr, ", open loop %.0f req/s", cfg->rate);
@@ -978,12 +980,9 @@ int main(int argc, char **argv)
             double rps = dt > 0 ? (double)(s.done - last_done) / dt : 0;
             double el = (double)(next - t0) / 1e9;
             /* The rate asked for in the middle of the second just ended (--rate-to ramps it). */
-            double offered = 0;
-            if (cfg->rate > 0) {
-                double r1 = cfg->rate_to > 0 ? cfg->rate_to : cfg->rate;
-                double x = cfg->duration_s > 0 ? (el - 0.5) / cfg->duration_s : 0;
-                offered = cfg->rate + (r1 - cfg->rate) * (x < 0 ? 0 : x > 1 ? 1 : x);
-            }
+            double offered = cfg->rate > 0
+                                 ? bench_rate_at(cfg->rate, cfg->rate_to, cfg->duration_s, el - 0.5)
+                                 : 0;
             s_sample_add((sample_t){el, rps, (double)bench_hist_percentile(tick, 99) / 1e3,
                                     s.errors, s.open, offered});
             if (!cfg->quiet) {
@@ -997,7 +996,7 @@ int main(int argc, char **argv)
                             (unsigned long long)s.conn_fail, (unsigned long long)s.closed);
                 } else {
                     char of[40] = "";
-                    if (cfg->rate_to > 0) snprintf(of, sizeof of, " (of %.0f)", offered);
+                    if (cfg->rate_to != cfg->rate) snprintf(of, sizeof of, " (of %.0f)", offered);
                     fprintf(stderr,
                             "[%5.0fs] %9.0f req/s%s | p99 %s (so far %s) | errors %llu | open "
                             "%llu | in flight %llu\n",
@@ -1114,7 +1113,7 @@ int main(int argc, char **argv)
     printf("club-bench %s  scenario=%s  url=%s  connections=%u  threads=%u", CLUB_VERSION,
            cfg->scenario_name, cfg->url, cfg->conns, T);
     if (cfg->scenario != BENCH_SC_CONNECT) {
-        if (cfg->rate > 0 && cfg->rate_to > 0)
+        if (cfg->rate > 0 && cfg->rate_to != cfg->rate)
             printf("  rate=%.0f->%.0f/s (open loop, linear over %gs)", cfg->rate, cfg->rate_to,
                    cfg->duration_s);
         else if (cfg->rate > 0)
@@ -1293,9 +1292,9 @@ int main(int argc, char **argv)
                 ",\n  \"config\": {\"connections\": %u, \"threads\": %u, \"window\": %u, "
                 "\"think_ms\": %g, \"rate\": %g, \"rate_to\": %g, \"ramp_s\": %g, "
                 "\"duration_s\": %g, \"requests\": %llu, \"bet\": %lld, \"interrupted\": %s},\n",
-                cfg->conns, T, cfg->window, cfg->think_ms, cfg->rate,
-                cfg->rate_to > 0 ? cfg->rate_to : cfg->rate, cfg->ramp_s, cfg->duration_s,
-                (unsigned long long)cfg->nreq, (long long)cfg->bet, interrupted ? "true" : "false");
+                cfg->conns, T, cfg->window, cfg->think_ms, cfg->rate, cfg->rate_to, cfg->ramp_s,
+                cfg->duration_s, (unsigned long long)cfg->nreq, (long long)cfg->bet,
+                interrupted ? "true" : "false");
             fprintf(f,
                     "  \"setup\": {\"seconds\": %.3f, \"registered\": %llu, \"logged_in\": %llu, "
                     "\"bonus_claimed\": %llu, \"bonus_already\": %llu, \"bonus_failed\": %llu},\n",

@@ -7,6 +7,13 @@
 
 #include <math.h>
 
+/* The rate (steps/s) asked for t seconds from the start. */
+static inline double bench_rate_at(double r0, double r1, double d, double t)
+{
+    if (d <= 0 || t <= 0) return r0;
+    return t >= d ? r1 : r0 + (r1 - r0) * t / d;
+}
+
 /* Seconds from the start at which step k is due; r0 > 0, r1 > 0. */
 static inline double bench_sched_at(double r0, double r1, double d, double k)
 {

@@ -228,6 +228,11 @@ static void test_schedule(void **state)
     assert_true(fabs(bench_sched_at(1000, 3000, 4, 8000 - 2750) - 3.0) < 1e-9);
     assert_true(fabs(bench_sched_at(1000, 3000, 4, 8000) - 4.0) < 1e-9);
     assert_true(fabs(bench_sched_at(1000, 3000, 4, 11000) - 5.0) < 1e-9);
+    /* the rate asked for at a moment: the same straight line, then flat */
+    assert_true(fabs(bench_rate_at(1000, 3000, 4, 0.5) - 1250) < 1e-9);
+    assert_true(bench_rate_at(1000, 3000, 4, -1) == 1000);
+    assert_true(bench_rate_at(1000, 3000, 4, 5) == 3000);
+    assert_true(bench_rate_at(1000, 3000, 0, 2) == 1000);
     /* falling 3000/s to 1000/s: 2750 steps in the first second */
     assert_true(fabs(bench_sched_at(3000, 1000, 4, 2750) - 1.0) < 1e-9);
     assert_true(fabs(bench_sched_at(3000, 1000, 4, 8000) - 4.0) < 1e-9);
