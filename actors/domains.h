@@ -1,16 +1,11 @@
-/* domains: each domain fills in its worker spec (handlers, hooks, state) for club-actor.
- * init returns 0, or -1 after logging what is missing; fini releases what init took. */
+/* domains: what the domain folders share. Each folder under actors/ exports one
+ * club_domain_t named club_domain_<folder> (actor.h) and defines the handlers that
+ * op_handlers.h declares for its ops (generated from schemas/ops.json). */
 #ifndef CLUB_DOMAINS_H
 #define CLUB_DOMAINS_H
 
 #include "actor.h"
-
-int auth_init(club_actor_spec_t *spec);
-void auth_fini(void);
-int wallet_init(club_actor_spec_t *spec);
-void wallet_fini(void);
-int games_init(club_actor_spec_t *spec);
-void games_fini(void);
+#include "op_handlers.h"
 
 /* Shared by the domains that move money: SHA-256 over op and the packed args, so a retry
  * with the same idem can be told apart from a different request. */

@@ -19,7 +19,13 @@
  * one user's commands meet one worker, in order. A request for a domain (or shard) with no
  * live worker waits up to CLUB_BROKER_WAIT_MS (2 s) for one to announce itself, then the
  * caller gets UNAVAILABLE: never a hang. Workers and broker exchange heartbeats every second;
- * a worker silent for three is forgotten. */
+ * a worker silent for three is forgotten.
+ *
+ * One live owner per shard: a worker that announces a shard another worker holds takes it
+ * over when it started later (a restart replaces a worker the broker has not yet found dead),
+ * and is refused it when it started earlier (a stale process announcing itself again). A
+ * worker announcing a different shard count for a domain supersedes every worker of the old
+ * count, so a user is never served by two processes at once. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +48,7 @@
 typedef struct {
     char name[32];
     uint32_t shard, shards;
+    int64_t epoch; /* when the worker started (ms): of two claiming one shard, the later owns it */
 } reg_t;
 
 typedef struct worker {
@@ -322,6 +329,46 @@ static void s_retry_waiting(broker_t *b, int64_t now)
     club_gauge_set(b->m_waiting, (double)b->nwaiting);
 }
 
+static bool s_claims_same(const reg_t *a, const reg_t *b)
+{
+    return !strcmp(a->name, b->name) && (a->shard == b->shard || a->shards != b->shards);
+}
+
+static void s_drop_reg(worker_t *w, int i)
+{
+    w->regs[i] = w->regs[--w->nregs];
+}
+
+/* Keeps one owner per shard after w announced itself (see the top of this file). Every
+ * worker also registers "sys", which any number may serve. */
+static void s_fence(broker_t *b, worker_t *w)
+{
+    for (int i = 0; i < w->nregs; i++) {
+        reg_t *r = &w->regs[i];
+        if (!strcmp(r->name, "sys")) continue;
+        bool refused = false;
+        for (worker_t *o = b->workers; o && !refused; o = o->next)
+            for (int k = 0; o != w && k < o->nregs; k++)
+                if (s_claims_same(&o->regs[k], r) && o->regs[k].epoch > r->epoch) refused = true;
+        if (refused) {
+            club_log(CLUB_WARN, "worker_fenced",
+                     "pid=%d domain=%s shard=%u/%u: a worker started later owns it", w->pid,
+                     r->name, r->shard, r->shards);
+            s_drop_reg(w, i--);
+            continue;
+        }
+        for (worker_t *o = b->workers; o; o = o->next) {
+            for (int k = 0; o != w && k < o->nregs; k++) {
+                if (!s_claims_same(&o->regs[k], r)) continue;
+                club_log(CLUB_WARN, "worker_superseded",
+                         "pid=%d domain=%s shard=%u/%u: pid %d owns it now", o->pid,
+                         o->regs[k].name, o->regs[k].shard, o->regs[k].shards, w->pid);
+                s_drop_reg(o, k--);
+            }
+        }
+    }
+}
+
 static void s_on_ready(broker_t *b, zmq_msg_t *id, zmq_msg_t *info)
 {
     msgpack_unpacked up;
@@ -355,9 +402,12 @@ static void s_on_ready(broker_t *b, zmq_msg_t *id, zmq_msg_t *info)
             if (shards < 1 || shard < 0 || shard >= shards) continue;
             r->shard = (uint32_t)shard;
             r->shards = (uint32_t)shards;
+            r->epoch = 0;
+            club_mp_i64(club_mp_get(&ds->via.array.ptr[i], "epoch"), &r->epoch);
             w->nregs++;
         }
     }
+    s_fence(b, w);
     club_log(CLUB_INFO, "worker_ready", "pid=%d domain=%s shard=%u/%u", w->pid,
              w->nregs ? w->regs[0].name : "?", w->nregs ? w->regs[0].shard : 0,
              w->nregs ? w->regs[0].shards : 0);

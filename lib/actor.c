@@ -41,18 +41,15 @@ struct club_actor {
     pending_t *pend_head, *pend_tail; /* FIFO by deadline (timeouts per call may differ a
                                          little; a later one simply waits for the scan) */
     uint64_t next_corr;
-    op_metrics_t *metrics; /* per handler, +1 for sys.ping */
+    club_handler_fn *by_op; /* this domain's handler of each op, by club_op_index; NULL if none */
+    op_metrics_t *metrics;  /* by club_op_index, for the ops this worker serves */
+    size_t nops;
     club_counter_t *errors[CLUB_E__COUNT];
     int metrics_fd;
+    int64_t started_ms; /* wall clock at start: this worker's claim on its shard */
 };
 
 static void s_sys_ping(club_call_t *call);
-static const club_handler_t s_builtin_ping = {"sys.ping", 0, s_sys_ping};
-
-void *club_actor_state(club_actor_t *self)
-{
-    return self->spec.state;
-}
 
 static void s_send_ready(club_actor_t *self)
 {
@@ -64,10 +61,11 @@ static void s_send_ready(club_actor_t *self)
     club_pk_kv_int(&pk, "pid", getpid());
     club_pk_str(&pk, "domains");
     msgpack_pack_array(&pk, 2);
-    msgpack_pack_map(&pk, 3);
-    club_pk_kv_str(&pk, "name", self->spec.domain);
+    msgpack_pack_map(&pk, 4);
+    club_pk_kv_str(&pk, "name", self->spec.domain->name);
     club_pk_kv_int(&pk, "shard", self->spec.shard);
     club_pk_kv_int(&pk, "shards", self->spec.shards);
+    club_pk_kv_int(&pk, "epoch", self->started_ms); /* the broker's fence: the later owns */
     msgpack_pack_map(&pk, 3);
     club_pk_kv_str(&pk, "name", "sys");
     club_pk_kv_int(&pk, "shard", 0);
@@ -106,7 +104,7 @@ static int s_connect_worker(club_actor_t *self)
     }
     s_send_ready(self);
     self->last_broker_ms = club_mono_ms();
-    club_log(CLUB_INFO, "worker_ready", "domain=%s shard=%u/%u broker=%s", self->spec.domain,
+    club_log(CLUB_INFO, "worker_ready", "domain=%s shard=%u/%u broker=%s", self->spec.domain->name,
              self->spec.shard, self->spec.shards, self->back_ep);
     return 0;
 }
@@ -115,6 +113,7 @@ club_actor_t *club_actor_new(const club_actor_spec_t *spec)
 {
     club_actor_t *self = club_calloc(1, sizeof *self);
     self->spec = *spec;
+    self->started_ms = club_now_ms();
     if (!self->spec.shards) self->spec.shards = 1;
     self->back_ep = club_cfg_str("CLUB_BROKER_BACK", CLUB_DEF_BROKER_BACK);
     self->front_ep = club_cfg_str("CLUB_BROKER_FRONT", CLUB_DEF_BROKER_FRONT);
@@ -143,18 +142,26 @@ club_actor_t *club_actor_new(const club_actor_spec_t *spec)
     }
     if (s_connect_worker(self) != 0) goto fail;
 
-    self->metrics = club_calloc(spec->nhandlers + 1, sizeof *self->metrics);
+    const club_op_t *ops = club_op_all(&self->nops);
+    const char *domain = spec->domain->name;
+    self->by_op = club_calloc(self->nops, sizeof *self->by_op);
+    for (size_t i = 0; i < spec->nhandlers; i++)
+        if (!strcmp(spec->handlers[i].domain, domain))
+            self->by_op[spec->handlers[i].op] = spec->handlers[i].fn;
+    for (size_t i = 0; i < self->nops; i++)
+        if (!strcmp(ops[i].domain, "sys")) self->by_op[i] = s_sys_ping;
+    self->metrics = club_calloc(self->nops, sizeof *self->metrics);
     char labels[160];
-    for (size_t i = 0; i <= spec->nhandlers; i++) {
-        const char *op = i < spec->nhandlers ? spec->handlers[i].op : s_builtin_ping.op;
-        snprintf(labels, sizeof labels, "domain=\"%s\",op=\"%s\"", spec->domain, op);
+    for (size_t i = 0; i < self->nops; i++) {
+        if (!self->by_op[i]) continue;
+        snprintf(labels, sizeof labels, "domain=\"%s\",op=\"%s\"", domain, ops[i].name);
         self->metrics[i].requests =
             club_counter("club_actor_requests_total", "Requests handled, by op", labels);
         self->metrics[i].latency = club_hist(
             "club_actor_request_seconds", "Time from receipt to reply inside the worker", labels);
     }
     for (int e = 1; e < CLUB_E__COUNT; e++) {
-        snprintf(labels, sizeof labels, "domain=\"%s\",code=\"%s\"", spec->domain,
+        snprintf(labels, sizeof labels, "domain=\"%s\",code=\"%s\"", domain,
                  club_err_name((club_err_t)e));
         self->errors[e] = club_counter("club_actor_errors_total", "Error replies, by code", labels);
     }
@@ -181,6 +188,7 @@ void club_actor_destroy(club_actor_t **self_p)
     msgpack_sbuffer_destroy(&self->out);
     if (self->metrics_fd >= 0) close(self->metrics_fd);
     free(self->metrics);
+    free(self->by_op);
     free(self);
     *self_p = NULL;
 }
@@ -222,9 +230,11 @@ static void s_reply(club_call_t *call, unsigned flags, uint64_t user, int rank, 
      * reply is lost like one to a broker that went away, and the caller times out. */
     if (club_batch_add(&self->wout, 3, parts, lens) != 0)
         club_log(CLUB_WARN, "reply_dropped", "the broker is not taking replies");
-    op_metrics_t *om = &self->metrics[call->handler];
-    club_counter_add(om->requests, 1);
-    club_hist_observe(om->latency, (double)(club_mono_ns() - call->t0_ns) / 1e9);
+    if (call->op) {
+        op_metrics_t *om = &self->metrics[club_op_index(call->op)];
+        club_counter_add(om->requests, 1);
+        club_hist_observe(om->latency, (double)(club_mono_ns() - call->t0_ns) / 1e9);
+    }
     if (call->deferred && !call->dispatching) s_call_free(call);
 }
 
@@ -295,6 +305,31 @@ static void s_sys_ping(club_call_t *call)
 
 /* ---- dispatch ---- */
 
+/* Who may call the op, then its args against the schema: the handler runs only for a request
+ * it can read without checking shapes. Returns CLUB_OK or the error to answer with. */
+static club_err_t s_admit(club_actor_t *self, club_call_t *call, char *why, size_t cap)
+{
+    const club_req_t *q = &call->req;
+    const club_op_t *op = club_op_find(q->op, q->op_len);
+    bool from_worker = call->hdr.flags & CLUB_F_INTERNAL;
+    if (!op || !self->by_op[club_op_index(op)] ||
+        ((op->flags & CLUB_OP_INTERNAL) && !from_worker)) {
+        snprintf(why, cap, "unknown op '%.*s'", (int)q->op_len, q->op);
+        return CLUB_E_BAD_REQUEST;
+    }
+    call->op = op;
+    if (!(op->flags & (CLUB_OP_PUBLIC | CLUB_OP_INTERNAL)) && call->hdr.user == 0) {
+        snprintf(why, cap, "log in first: auth.login or auth.token");
+        return CLUB_E_UNAUTHENTICATED;
+    }
+    if ((op->flags & CLUB_OP_IDEM_REQUIRED) && !q->idem) {
+        snprintf(why, cap, "%s needs an idem: a key of 1-64 characters, new for each action",
+                 op->name);
+        return CLUB_E_BAD_REQUEST;
+    }
+    return club_args_check(op, q->args, why, cap);
+}
+
 /* Takes caller and body. */
 static void s_dispatch(club_actor_t *self, const club_hdr_t *hdr, zframe_t *caller, zframe_t *body)
 {
@@ -302,7 +337,6 @@ static void s_dispatch(club_actor_t *self, const club_hdr_t *hdr, zframe_t *call
     call->actor = self;
     call->hdr = *hdr;
     call->t0_ns = club_mono_ns();
-    call->handler = (int)self->spec.nhandlers; /* metrics slot of sys.ping until known */
     msgpack_unpacked_init(&call->up);
     call->caller = caller;
     call->body = body;
@@ -315,24 +349,13 @@ static void s_dispatch(club_actor_t *self, const club_hdr_t *hdr, zframe_t *call
         return;
     }
     call->root = &call->up.data;
-    const club_handler_t *h = NULL;
-    for (size_t i = 0; i < self->spec.nhandlers; i++) {
-        const club_handler_t *c = &self->spec.handlers[i];
-        if (strlen(c->op) == call->req.op_len && !memcmp(c->op, call->req.op, call->req.op_len)) {
-            h = c;
-            call->handler = (int)i;
-            break;
-        }
-    }
-    if (!h && call->req.op_len == 8 && !memcmp(call->req.op, "sys.ping", 8)) h = &s_builtin_ping;
-    if (!h || ((h->flags & CLUB_H_INTERNAL) && !(hdr->flags & CLUB_F_INTERNAL))) {
-        club_call_error(call, CLUB_E_BAD_REQUEST, "unknown op '%.*s'", (int)call->req.op_len,
-                        call->req.op);
-    } else if ((h->flags & CLUB_H_AUTH) && hdr->user == 0) {
-        club_call_error(call, CLUB_E_UNAUTHENTICATED, "log in first: auth.login or auth.token");
+    char msg[256];
+    club_err_t e = s_admit(self, call, msg, sizeof msg);
+    if (e != CLUB_OK) {
+        club_call_error(call, e, "%s", msg);
     } else {
         call->dispatching = true;
-        h->fn(call);
+        self->by_op[club_op_index(call->op)](call);
         call->dispatching = false;
         /* Deferred: the handler owns it, unless it already replied from inside fn. */
         if (call->deferred && !call->replied) return;
@@ -489,7 +512,7 @@ int club_actor_run(club_actor_t *self)
         club_batch_end(&self->wout);
         club_batch_end(&self->cout);
         if (metrics_ready) club_metrics_serve_one(self->metrics_fd);
-        if (self->spec.flush) self->spec.flush(self);
+        if (self->spec.domain->flush) self->spec.domain->flush(self);
         /* Wait only after a pass that found nothing: a busy worker goes round without
          * blocking, and the pass that finds both queues empty is the one that waits. */
         idle = got == 0;
@@ -518,7 +541,7 @@ int club_actor_run(club_actor_t *self)
              * listener here so a scrape is answered under load too. */
             if (!idle && !metrics_ready && club_fd_readable(self->metrics_fd))
                 club_metrics_serve_one(self->metrics_fd);
-            if (self->spec.tick) self->spec.tick(self);
+            if (self->spec.domain->tick) self->spec.domain->tick(self);
             next_tick = now + 100;
         }
         /* What the flush hook and the timers answered (a commit's replies, an expired call)
@@ -526,7 +549,7 @@ int club_actor_run(club_actor_t *self)
         club_batch_end(&self->wout);
         club_batch_end(&self->cout);
     }
-    club_log(CLUB_INFO, "worker_stop", "domain=%s shard=%u stopping", self->spec.domain,
+    club_log(CLUB_INFO, "worker_stop", "domain=%s shard=%u stopping", self->spec.domain->name,
              self->spec.shard);
     return 0;
 }

@@ -1,10 +1,16 @@
 /* actor: the runtime every domain worker (club-actor --domain D) is built on.
  *
+ * A domain is a folder under actors/ that exports one club_domain_t (its name, hooks and
+ * default worker count) and one handler function per op that schemas/ops.json gives it,
+ * named after the op: op_slot_spin for slot.spin. The dispatch table is generated from the
+ * schema (cmake/schemas.cmake), so a domain never lists its ops or their flags itself.
+ *
  * A worker is single-threaded. It connects a DEALER to the broker's back end, announces its
  * domain and shard (READY), and exchanges heartbeats every second; when the broker has been
  * silent for three, it drops the socket and announces itself again (the broker may have
- * restarted). Requests are dispatched through the domain's handler table, which also does the
- * auth check (CLUB_H_AUTH) and keeps internal ops away from clients (CLUB_H_INTERNAL).
+ * restarted). Before a handler runs, the runtime checks who may call the op (public, player,
+ * internal) and the args against the op's schema, answering BAD_REQUEST with the field's name
+ * when they do not fit.
  *
  * The loop drains every request already waiting, dispatching each, and then calls the
  * domain's flush hook once: a handler that defers its calls can commit them all in one
@@ -24,6 +30,7 @@
 #include <msgpack.h>
 
 #include "msg.h"
+#include "ops.h"
 #include "wire.h"
 
 typedef struct club_actor club_actor_t;
@@ -31,48 +38,53 @@ typedef struct club_call club_call_t;
 
 typedef void (*club_handler_fn)(club_call_t *call);
 
-enum {
-    CLUB_H_AUTH = 1,     /* needs an authenticated user (hdr.user != 0) */
-    CLUB_H_INTERNAL = 2, /* only from another worker (hdr.flags & CLUB_F_INTERNAL) */
-};
-
+/* One row of the generated dispatch table: the op at club_op_all()[op] is served by fn in
+ * `domain`. */
 typedef struct {
-    const char *op;
-    unsigned flags;
+    const char *domain;
+    uint32_t op;
     club_handler_fn fn;
-} club_handler_t;
+} club_op_handler_t;
+
+/* What a domain folder exports (actors/<name>/), the whole contract with the runtime. */
+typedef struct {
+    const char *name;
+    const char *what;                   /* one line for club-actor --help */
+    uint32_t shards;                    /* workers ./club starts by default; 1 = unsharded */
+    int (*init)(void);                  /* 0, or -1 after logging what is missing */
+    void (*fini)(void);                 /* releases what init took; may be NULL */
+    void (*flush)(club_actor_t *actor); /* after each drained batch; may be NULL */
+    void (*tick)(club_actor_t *actor);  /* about every 100 ms; may be NULL */
+} club_domain_t;
 
 /* One request being handled. Owned by the runtime unless deferred. */
 struct club_call {
     club_actor_t *actor;
     club_hdr_t hdr;
     club_req_t req;
+    const club_op_t *op;        /* the op's row in the schema's table */
     const msgpack_object *root; /* the decoded request map */
     club_call_t *next;          /* free for the handler's own queues while deferred */
+    uintptr_t tag;              /* free for the handler: which of its ops a queued call is */
     /* private */
     zframe_t *caller;
     zframe_t *body;
     msgpack_unpacked up;
-    int handler;
     bool deferred, replied, dispatching;
     int64_t t0_ns;
 };
 
 typedef struct {
-    const char *domain;
-    const club_handler_t *handlers;
+    const club_domain_t *domain;
+    const club_op_handler_t *handlers; /* the generated table of every domain's handlers */
     size_t nhandlers;
-    uint32_t shard, shards;             /* shards = 1 for an unsharded domain */
-    void (*flush)(club_actor_t *actor); /* after each drained batch; may be NULL */
-    void (*tick)(club_actor_t *actor);  /* about every 100 ms; may be NULL */
-    void *state;                        /* the domain's own state, borrowed */
+    uint32_t shard, shards; /* shards = 1 for an unsharded domain */
 } club_actor_spec_t;
 
 club_actor_t *club_actor_new(const club_actor_spec_t *spec);
 void club_actor_destroy(club_actor_t **self_p);
 /* Runs until SIGINT/SIGTERM. Returns 0. */
 int club_actor_run(club_actor_t *self);
-void *club_actor_state(club_actor_t *self);
 
 /* --- replies (exactly one per call) --- */
 

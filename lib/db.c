@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "log.h"
 #include "util.h"
 
@@ -19,6 +20,17 @@ club_db_t *club_db_new(const char *conninfo)
     self->conninfo = club_strdup(conninfo);
     self->backoff_ms = 100;
     return self;
+}
+
+club_db_t *club_db_from_config(const char *domain)
+{
+    const char *pg = club_cfg_str("CLUB_PG", NULL);
+    if (!pg) {
+        club_log(CLUB_ERROR, "config", "%s needs CLUB_PG (a libpq conninfo); ./club up sets it",
+                 domain);
+        return NULL;
+    }
+    return club_db_new(pg);
 }
 
 void club_db_destroy(club_db_t **self_p)
@@ -42,13 +54,29 @@ void club_db_check(club_db_t *self)
     }
 }
 
+void club_db_reset(club_db_t *self)
+{
+    if (!self->conn) return;
+    club_log(CLUB_WARN, "db_reset", "dropping the connection after a protocol anomaly");
+    PQfinish(self->conn);
+    self->conn = NULL;
+}
+
 PGconn *club_db_conn(club_db_t *self)
 {
     club_db_check(self);
     if (self->conn) return self->conn;
     int64_t now = club_mono_ms();
     if (now < self->next_try_ms) return NULL;
-    PGconn *c = PQconnectdb(self->conninfo);
+    /* Every statement and lock wait is bounded, so a stuck query or a lock held by a dead
+     * peer fails one batch instead of stalling the worker; connect_timeout bounds the
+     * connect itself (the conninfo's own settings come first, these override them). */
+    const char *const keys[] = {"dbname", "options", "connect_timeout", NULL};
+    const char *const vals[] = {self->conninfo,
+                                "-c statement_timeout=10000 -c lock_timeout=5000 "
+                                "-c idle_in_transaction_session_timeout=30000",
+                                "3", NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(c) != CONNECTION_OK) {
         /* Host and port only: the conninfo may hold a password. */
         char msg[512];

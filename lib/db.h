@@ -13,6 +13,9 @@
 typedef struct club_db club_db_t;
 
 club_db_t *club_db_new(const char *conninfo);
+/* The database of CLUB_PG, for the domain named in the log line when it is not set: every
+ * domain that keeps rows opens its connection this way. NULL after logging what to do. */
+club_db_t *club_db_from_config(const char *domain);
 void club_db_destroy(club_db_t **self_p);
 
 /* The live connection, connecting if needed; NULL when the database cannot be reached now. */
@@ -27,5 +30,8 @@ bool club_db_ok(club_db_t *self, const PGresult *res, const char *what);
 
 /* Marks the connection for a reconnect if libpq says it is broken. */
 void club_db_check(club_db_t *self);
+/* Drops the connection (the next call reconnects): after a pipeline that could not be sent
+ * or left, the session's state is unknown and it is never reused half-open. */
+void club_db_reset(club_db_t *self);
 
 #endif

@@ -17,6 +17,7 @@
 #include "token.h"
 #include "log.h"
 #include "rds.h"
+#include "settle.h"
 #include "util.h"
 
 #define ARGON_T           2
@@ -156,7 +157,7 @@ static void s_reply_session(club_call_t *call, const PGresult *ur)
 
 /* ---- handlers ---- */
 
-static void s_register(club_call_t *call)
+void op_auth_register(club_call_t *call)
 {
     char invite[65], username[32], password[129];
     const msgpack_object *a = call->req.args;
@@ -239,19 +240,40 @@ static void s_register(club_call_t *call)
             club_call_error(call, CLUB_E_UNAVAILABLE, "accounts are unavailable; try again");
         return;
     }
-    /* The wallet and its welcome grant are part of the account: one transaction, through the
-     * same ledger function every other movement uses. */
-    char welcome[24];
-    snprintf(welcome, sizeof welcome, "{%lld}", (long long)S.welcome);
-    const char *p3[] = {PQgetvalue(ur, 0, 0), welcome};
-    r = club_db_exec(
-        S.db,
-        "WITH w AS (INSERT INTO wallets (user_id) VALUES ($1) RETURNING user_id) "
-        "SELECT s.status FROM w, wallet_settle_batch(ARRAY[w.user_id], '{NULL}', "
-        "'{auth.register}', '{NULL}', '{promo}', '{welcome}', '{NULL}', '{NULL}', '{NULL}', "
-        "'{NULL}', '{NULL}', '{NULL}', '{NULL}', '{NULL}', '{1}', '{coins}', $2::bigint[], "
-        "'{welcome}') s",
-        2, p3);
+    /* The wallet, its welcome grant and the welcome notification are part of the account:
+     * one transaction, the grant through the same settle every other movement uses. */
+    int64_t uid = 0;
+    club_parse_i64(PQgetvalue(ur, 0, 0), &uid);
+    club_move_t grant = {"coins", S.welcome, "welcome"};
+    club_settle_req_t req = {.user = (uint64_t)uid,
+                             .idem = "welcome",
+                             .op = "auth.register",
+                             .counter = "promo",
+                             .ref = "welcome",
+                             .moves = &grant,
+                             .nmoves = 1};
+    club_settle_doc_t doc;
+    club_settle_doc_init(&doc);
+    club_settle_doc_add(&doc, &req);
+    msgpack_sbuffer json;
+    msgpack_sbuffer_init(&json);
+    club_settle_doc_json(&doc, &json);
+    char body[128];
+    snprintf(body, sizeof body, "Your welcome grant of %lld coins is in your wallet.",
+             (long long)S.welcome);
+    const char *p3[] = {PQgetvalue(ur, 0, 0), body};
+    r = club_db_exec(S.db,
+                     "WITH w AS (INSERT INTO wallets (user_id) VALUES ($1) RETURNING user_id) "
+                     "INSERT INTO notifications (user_id, kind, title, body) "
+                     "SELECT user_id, 'system', 'Welcome to Casino-Club', $2 FROM w",
+                     2, p3);
+    bool made = club_db_ok(S.db, r, "create wallet");
+    PQclear(r);
+    const char *p4[] = {json.data};
+    r = made ? club_db_exec(S.db, "SELECT status FROM wallet_settle_batch($1::jsonb)", 1, p4)
+             : NULL;
+    club_settle_doc_destroy(&doc);
+    msgpack_sbuffer_destroy(&json);
     if (!club_db_ok(S.db, r, "welcome grant") || PQntuples(r) != 1 ||
         strcmp(PQgetvalue(r, 0, 0), "OK")) {
         PQclear(r);
@@ -284,7 +306,7 @@ static void s_login_failed(const char *lower)
     if (r) freeReplyObject(r);
 }
 
-static void s_login(club_call_t *call)
+void op_auth_login(club_call_t *call)
 {
     char username[32], password[129], lower[32];
     const msgpack_object *a = call->req.args;
@@ -367,7 +389,7 @@ static PGresult *s_load_user(club_call_t *call, uint64_t uid)
     return ur;
 }
 
-static void s_token(club_call_t *call)
+void op_auth_token(club_call_t *call)
 {
     char token[4097];
     if (!club_mp_strcpy(club_mp_get(call->req.args, "access_token"), token, sizeof token)) {
@@ -393,7 +415,7 @@ static void s_token(club_call_t *call)
     club_call_send_auth(call, cl.user, rank, cl.exp, 0);
 }
 
-static void s_refresh(club_call_t *call)
+void op_auth_refresh(club_call_t *call)
 {
     char token[128], hhex[65];
     uint8_t h[32];
@@ -491,7 +513,7 @@ static void s_refresh(club_call_t *call)
     free(access);
 }
 
-static void s_logout(club_call_t *call)
+void op_auth_logout(club_call_t *call)
 {
     char uid[24], sid[24];
     snprintf(uid, sizeof uid, "%llu", (unsigned long long)call->hdr.user);
@@ -514,7 +536,7 @@ static void s_logout(club_call_t *call)
     club_call_send(call, CLUB_F_AUTH_CLEAR, 0, 0, 0);
 }
 
-static void s_profile(club_call_t *call)
+void op_profile_get(club_call_t *call)
 {
     PGresult *ur = s_load_user(call, call->hdr.user);
     if (!ur) return;
@@ -547,16 +569,7 @@ static void s_profile(club_call_t *call)
     PQclear(ur);
 }
 
-static const club_handler_t s_handlers[] = {
-    {"auth.register", 0, s_register},
-    {"auth.login", 0, s_login},
-    {"auth.token", 0, s_token},
-    {"auth.refresh", 0, s_refresh},
-    {"auth.logout", CLUB_H_AUTH, s_logout},
-    {"profile.get", CLUB_H_AUTH, s_profile},
-};
-
-int auth_init(club_actor_spec_t *spec)
+static int s_init(void)
 {
     const char *pg = club_cfg_str("CLUB_PG", NULL);
     S.key.secret = club_cfg_str("CLUB_JWT_SECRET", NULL);
@@ -572,13 +585,19 @@ int auth_init(club_actor_spec_t *spec)
     S.db = club_db_new(pg);
     S.rds = club_rds_new(club_cfg_str("CLUB_REDIS", "127.0.0.1:6379"));
     if (s_hash_password("not-a-real-password", S.dummy_hash, sizeof S.dummy_hash) != 0) return -1;
-    spec->handlers = s_handlers;
-    spec->nhandlers = CLUB_ARRAY_LEN(s_handlers);
     return 0;
 }
 
-void auth_fini(void)
+static void s_fini(void)
 {
     club_db_destroy(&S.db);
     club_rds_destroy(&S.rds);
 }
+
+const club_domain_t club_domain_auth = {
+    .name = "auth",
+    .what = "invites, registration, login, tokens, profile",
+    .shards = 1,
+    .init = s_init,
+    .fini = s_fini,
+};

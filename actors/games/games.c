@@ -24,7 +24,11 @@
 #include "u64map.h"
 #include "util.h"
 
-#define SETTLE_TIMEOUT_MS 4000
+/* A settle whose answer is lost is sent again (it is idempotent: same idem, same round) until
+ * the wallet answers: three tries of 1.5 s fit inside the edge's 5 s reply deadline, which
+ * covers a wallet that died after COMMIT and was restarted. */
+#define SETTLE_TIMEOUT_MS 1500
+#define MAX_SENDS         3
 #define MAX_STALE_RETRIES 3
 #define CACHE_MAX         200000
 
@@ -116,9 +120,13 @@ static void s_next(ustate_t *u)
     }
 }
 
+/* The ops that need the user's seeds and nonce, run one at a time per user (s_enter). */
+typedef enum { U_SLOT, U_ROULETTE, U_RPS, U_SEEDS, U_ROTATE } uop_t;
+
 /* Entry for every per-user op: queue behind a spin in flight, or run now. */
-static void s_enter(club_call_t *call)
+static void s_enter(club_call_t *call, uop_t uop)
 {
+    call->tag = uop;
     ustate_t *u = s_user(call->hdr.user);
     if (u->busy) {
         club_call_defer(call);
@@ -200,7 +208,7 @@ static void s_rotate(ustate_t *u, club_call_t *call)
 
 /* ---- slot ---- */
 
-static void s_slot_info(club_call_t *call)
+void op_slot_info(club_call_t *call)
 {
     const slot_def_t *d = slot_default();
     const game_limits_t *lim = game_limits(call->hdr.rank);
@@ -255,7 +263,9 @@ static const char *const s_game_names[] = {"slot", "roulette", "rps"};
 typedef struct {
     club_call_t *call;
     ustate_t *u;
-    int attempt;
+    int attempt;          /* rounds tried: a stale nonce moves to the next */
+    int sends;            /* times this round's settle was sent */
+    msgpack_sbuffer body; /* the settle request, kept to send again */
     game_t game;
     int64_t bet; /* total staked */
     int nbets;
@@ -328,8 +338,30 @@ static int64_t s_outcome(const play_ctx_t *ctx, club_fair_t *rng, msgpack_packer
 static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
                         const msgpack_object *reply);
 
+static void s_ctx_free(play_ctx_t *ctx)
+{
+    msgpack_sbuffer_destroy(&ctx->body);
+    free(ctx);
+}
+
+/* Sends (or sends again) the settle in ctx->body. Returns 0, or -1 after replying. */
+static int s_settle_send(play_ctx_t *ctx)
+{
+    ctx->sends++;
+    if (club_actor_request(ctx->call->actor, "wallet", ctx->u->user,
+                           (const uint8_t *)ctx->body.data, ctx->body.size, SETTLE_TIMEOUT_MS,
+                           s_on_settle, ctx) == 0)
+        return 0;
+    ctx->u->busy = false;
+    club_call_error(ctx->call, CLUB_E_UNAVAILABLE,
+                    "the wallet is unavailable; retry with the same idem");
+    return -1;
+}
+
 /* Computes the round for the current nonce and asks the wallet to settle it: the bet out,
- * the win in and the round itself, in one transaction. */
+ * the win in and the round as a fact, in one transaction. The settle's idem is the client's,
+ * or derived from the round id when the client sent none, so a settle sent again after a
+ * lost answer can never be charged twice. */
 static void s_play_send(play_ctx_t *ctx)
 {
     ustate_t *u = ctx->u;
@@ -341,10 +373,9 @@ static void s_play_send(play_ctx_t *ctx)
 
     /* The reply's data without the balance; the wallet adds it after the commit. The game's
      * fields go to a side buffer first, because the map header needs their count. */
-    msgpack_sbuffer fields, data, body;
+    msgpack_sbuffer fields, data;
     msgpack_sbuffer_init(&fields);
     msgpack_sbuffer_init(&data);
-    msgpack_sbuffer_init(&body);
     msgpack_packer pk;
     msgpack_packer_init(&pk, &fields, msgpack_sbuffer_write);
     uint32_t nfields = 0;
@@ -361,7 +392,8 @@ static void s_play_send(play_ctx_t *ctx)
 
     uint8_t req_hash[32];
     actors_request_hash(call, req_hash);
-    msgpack_packer_init(&pk, &body, msgpack_sbuffer_write);
+    msgpack_sbuffer_clear(&ctx->body);
+    msgpack_packer_init(&pk, &ctx->body, msgpack_sbuffer_write);
     msgpack_pack_map(&pk, 3);
     club_pk_kv_int(&pk, "rid", 0);
     club_pk_kv_str(&pk, "op", "wallet.settle");
@@ -369,10 +401,13 @@ static void s_play_send(play_ctx_t *ctx)
     msgpack_pack_map(&pk, 10);
     club_pk_kv_int(&pk, "user", (int64_t)u->user);
     club_pk_str(&pk, "idem");
-    if (call->req.idem)
+    if (call->req.idem) {
         club_pk_strn(&pk, call->req.idem, call->req.idem_len);
-    else
-        msgpack_pack_nil(&pk);
+    } else {
+        char derived[32];
+        snprintf(derived, sizeof derived, "round:%s", round_id);
+        club_pk_str(&pk, derived);
+    }
     club_pk_strn(&pk, "op", 2);
     club_pk_strn(&pk, call->req.op, call->req.op_len);
     club_pk_str(&pk, "req_hash");
@@ -380,19 +415,23 @@ static void s_play_send(play_ctx_t *ctx)
     msgpack_pack_bin_body(&pk, req_hash, 32);
     club_pk_str(&pk, "moves");
     msgpack_pack_array(&pk, 2);
-    msgpack_pack_array(&pk, 3);
-    club_pk_str(&pk, "coins");
-    msgpack_pack_int64(&pk, -ctx->bet);
-    club_pk_str(&pk, "bet");
-    msgpack_pack_array(&pk, 3);
-    club_pk_str(&pk, "coins");
-    msgpack_pack_int64(&pk, win);
-    club_pk_str(&pk, "win");
+    msgpack_pack_map(&pk, 3);
+    club_pk_kv_str(&pk, "currency", "coins");
+    club_pk_kv_int(&pk, "delta", -ctx->bet);
+    club_pk_kv_str(&pk, "reason", "bet");
+    msgpack_pack_map(&pk, 3);
+    club_pk_kv_str(&pk, "currency", "coins");
+    club_pk_kv_int(&pk, "delta", win);
+    club_pk_kv_str(&pk, "reason", "win");
     club_pk_kv_str(&pk, "counter", "house");
     club_pk_kv_str(&pk, "ref", round_id);
-    club_pk_str(&pk, "round");
-    msgpack_pack_map(&pk, 6);
-    club_pk_kv_str(&pk, "id", round_id);
+    club_pk_str(&pk, "facts");
+    msgpack_pack_array(&pk, 1);
+    msgpack_pack_map(&pk, 3);
+    club_pk_kv_str(&pk, "kind", "round");
+    club_pk_kv_str(&pk, "ref", round_id);
+    club_pk_str(&pk, "data");
+    msgpack_pack_map(&pk, 5);
     club_pk_kv_str(&pk, "game", s_game_names[ctx->game]);
     club_pk_kv_int(&pk, "seed_id", u->seed_id);
     club_pk_kv_int(&pk, "nonce", u->next_nonce);
@@ -402,18 +441,12 @@ static void s_play_send(play_ctx_t *ctx)
     msgpack_pack_bin(&pk, data.size);
     msgpack_pack_bin_body(&pk, data.data, data.size);
     club_pk_kv_str(&pk, "style", "nested");
-
-    u->busy = true;
-    if (club_actor_request(call->actor, "wallet", u->user, (const uint8_t *)body.data, body.size,
-                           SETTLE_TIMEOUT_MS, s_on_settle, ctx) != 0) {
-        u->busy = false;
-        club_call_error(call, CLUB_E_UNAVAILABLE,
-                        "the wallet is unavailable; retry with the same idem");
-        free(ctx);
-    }
     msgpack_sbuffer_destroy(&fields);
     msgpack_sbuffer_destroy(&data);
-    msgpack_sbuffer_destroy(&body);
+
+    u->busy = true;
+    ctx->sends = 0;
+    if (s_settle_send(ctx) != 0) s_ctx_free(ctx);
 }
 
 static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
@@ -423,80 +456,86 @@ static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
     play_ctx_t *ctx = vctx;
     ustate_t *u = ctx->u;
     club_call_t *call = ctx->call;
-    u->busy = false;
     const msgpack_object *data = club_mp_get(reply, "data");
-    const msgpack_object *st = club_mp_get(data, "status");
+    int64_t code = -1;
+    club_mp_i64(club_mp_get(data, "code"), &code);
     const msgpack_object *bytes = club_mp_get(data, "reply");
-    if (status != CLUB_OK || !st) {
-        /* No answer: the settle may or may not have committed. Re-read the nonce before the
-         * next round; the client's retry with the same idem gets the truth. */
+    const msgpack_object *rp = club_mp_get(data, "replay");
+    const msgpack_object *dp = club_mp_get(data, "dup");
+    bool replayed = rp && rp->type == MSGPACK_OBJECT_BOOLEAN && rp->via.boolean;
+    bool dup = dp && dp->type == MSGPACK_OBJECT_BOOLEAN && dp->via.boolean;
+    bool derived = !call->req.idem;
+
+    /* No answer (timed out, or no wallet worker), or the wallet could not tell: the outcome
+     * is not known yet, and sending the same settle again finds it out. */
+    if ((status == CLUB_E_UNAVAILABLE || code == CLUB_E_UNAVAILABLE) && ctx->sends < MAX_SENDS) {
+        if (s_settle_send(ctx) == 0) return;
+        s_ctx_free(ctx);
+        s_next(u);
+        return;
+    }
+    u->busy = false;
+    if (status != CLUB_OK && status != CLUB_E_UNAVAILABLE) {
+        club_log(CLUB_ERROR, "settle_refused", "the wallet refused a settle for user %llu",
+                 (unsigned long long)u->user);
         u->loaded = false;
-        if (status == CLUB_OK) {
-            club_log(CLUB_ERROR, "settle_refused", "the wallet refused a settle for user %llu",
-                     (unsigned long long)u->user);
-            club_call_error(call, CLUB_E_INTERNAL, "the round could not be settled");
-        } else {
-            club_call_error(call, CLUB_E_UNAVAILABLE,
-                            "the wallet did not answer; retry with the same idem");
-        }
-    } else if ((club_mp_streq(st, "OK") || club_mp_streq(st, "REPLAY")) && bytes &&
-               bytes->type == MSGPACK_OBJECT_BIN) {
-        if (club_mp_streq(st, "OK")) u->next_nonce++;
+        club_call_error(call, CLUB_E_INTERNAL, "the round could not be settled");
+    } else if (code == CLUB_OK && bytes && bytes->type == MSGPACK_OBJECT_BIN) {
+        /* A replay may be of an earlier round (the client's idem again): the nonce is read
+         * back from Postgres before the next round. */
+        if (replayed)
+            u->loaded = false;
+        else
+            u->next_nonce++;
         club_call_ok_raw(call, (const uint8_t *)bytes->via.bin.ptr, bytes->via.bin.size);
-    } else if (club_mp_streq(st, "STALE_NONCE") && ctx->attempt < MAX_STALE_RETRIES) {
+    } else if (code == CLUB_E_CONFLICT && (dup || derived) && ctx->attempt < MAX_STALE_RETRIES) {
+        /* The round at this nonce exists already (this worker's nonce was behind): play the
+         * request at the next free nonce. */
         u->loaded = false;
         ctx->attempt++;
         if (s_load(u) == 0) {
-            s_play_send(ctx); /* owns ctx again */
+            s_play_send(ctx); /* owns ctx again; frees it when it could not send */
+            if (!u->busy) s_next(u);
             return;
         }
         club_call_error(call, CLUB_E_UNAVAILABLE,
                         "games are unavailable; retry with the same idem");
-    } else if (club_mp_streq(st, "INSUFFICIENT_FUNDS")) {
+    } else if (code == CLUB_E_INSUFFICIENT_FUNDS) {
         club_call_error(call, CLUB_E_INSUFFICIENT_FUNDS,
                         "not enough coins for this bet; lower it or claim the daily bonus");
-    } else if (club_mp_streq(st, "CONFLICT")) {
+    } else if (code == CLUB_E_CONFLICT) {
         club_call_error(call, CLUB_E_CONFLICT,
                         "this idem was already used for a different request; use a new idem");
     } else {
         u->loaded = false;
         club_call_error(call, CLUB_E_UNAVAILABLE,
-                        "the wallet is unavailable; retry with the same idem");
+                        "the wallet did not answer; retry with the same idem");
     }
-    free(ctx);
+    s_ctx_free(ctx);
     s_next(u);
 }
 
-/* Parses and checks a bet: an integer within [min, max]. */
-static bool s_bet_arg(club_call_t *call, const msgpack_object *o, int64_t min, int64_t max,
-                      int64_t *out)
+/* Each game's checks of what the op schema cannot know (the limits of the caller's rank, a
+ * roulette bet's value by its type). The schema has checked the shapes: bet is an integer,
+ * each roulette bet has a known type and an integer amount, choice is rock, paper or
+ * scissors. On success ctx is filled; on failure the call got its error. */
+static bool s_stake_ok(club_call_t *call, int64_t bet, const char *what)
 {
-    if (!o || !club_mp_i64(o, out)) {
-        club_call_error(call, CLUB_E_BAD_REQUEST, "bet must be an integer number of coins");
-        return false;
-    }
-    if (*out < min || *out > max) {
-        club_call_error(call, CLUB_E_LIMIT, "bet must be from %lld to %lld coins for your rank",
-                        (long long)min, (long long)max);
-        return false;
-    }
-    return true;
+    const game_limits_t *lim = game_limits(call->hdr.rank);
+    if (bet >= lim->min && bet <= lim->max) return true;
+    club_call_error(call, CLUB_E_LIMIT, "%s must be from %lld to %lld coins for your rank", what,
+                    (long long)lim->min, (long long)lim->max);
+    return false;
 }
 
-/* Each game's request checks. On success ctx is filled; on failure the call got its error. */
 static bool s_parse_slot(club_call_t *call, play_ctx_t *ctx)
 {
     const game_limits_t *lim = game_limits(call->hdr.rank);
-    int64_t min = lim->min, max = lim->max;
-    const msgpack_object *b = club_mp_get(call->req.args, "bet");
-    if (!b || !club_mp_i64(b, &ctx->bet)) {
-        club_call_error(call, CLUB_E_BAD_REQUEST, "bet must be an integer number of coins");
-        return false;
-    }
-    if (ctx->bet < min || ctx->bet > max || ctx->bet % SLOT_LINES) {
+    club_mp_i64(club_mp_get(call->req.args, "bet"), &ctx->bet);
+    if (ctx->bet < lim->min || ctx->bet > lim->max || ctx->bet % SLOT_LINES) {
         club_call_error(call, CLUB_E_LIMIT,
                         "bet must be a multiple of %d from %lld to %lld for your rank", SLOT_LINES,
-                        (long long)min, (long long)max);
+                        (long long)lim->min, (long long)lim->max);
         return false;
     }
     return true;
@@ -504,70 +543,41 @@ static bool s_parse_slot(club_call_t *call, play_ctx_t *ctx)
 
 static bool s_parse_roulette(club_call_t *call, play_ctx_t *ctx)
 {
-    const game_limits_t *lim = game_limits(call->hdr.rank);
-    int64_t min = lim->min, max = lim->max, table = lim->table_max;
     const msgpack_object *bets = club_mp_get(call->req.args, "bets");
-    if (!bets || bets->type != MSGPACK_OBJECT_ARRAY || bets->via.array.size == 0) {
-        club_call_error(
-            call, CLUB_E_BAD_REQUEST,
-            "bets must be a list of {type, value?, amount}, e.g. [{type: red, amount: 100}]");
-        return false;
-    }
-    if (bets->via.array.size > ROULETTE_MAX_BETS) {
-        club_call_error(call, CLUB_E_LIMIT, "at most %d bets per spin", ROULETTE_MAX_BETS);
-        return false;
-    }
     ctx->bet = 0;
     for (uint32_t i = 0; i < bets->via.array.size; i++) {
         const msgpack_object *b = &bets->via.array.ptr[i];
         const msgpack_object *t = club_mp_get(b, "type");
-        int type =
-            club_mp_is_str(t) ? roulette_type_from_name(t->via.str.ptr, t->via.str.size) : -1;
-        if (type < 0) {
-            club_call_error(call, CLUB_E_BAD_REQUEST,
-                            "bet %u: type must be straight, red, black, odd, even, low, high, "
-                            "dozen or column",
-                            i + 1);
-            return false;
-        }
         roulette_bet_t *rb = &ctx->bets[i];
-        rb->type = (roulette_bet_type_t)type;
+        rb->type = (roulette_bet_type_t)roulette_type_from_name(t->via.str.ptr, t->via.str.size);
+        const msgpack_object *v = club_mp_get(b, "value");
+        bool has_v = v && v->type != MSGPACK_OBJECT_NIL;
         int lo, hi;
         if (roulette_type_has_value(rb->type, &lo, &hi)) {
-            int64_t v;
-            if (!club_mp_i64(club_mp_get(b, "value"), &v) || v < lo || v > hi) {
-                club_call_error(call, CLUB_E_BAD_REQUEST, "bet %u: a %s bet needs value %d-%d",
+            int64_t val;
+            if (!has_v || !club_mp_i64(v, &val) || val < lo || val > hi) {
+                club_call_error(call, CLUB_E_BAD_REQUEST, "bets[%u]: a %s bet needs value %d-%d",
                                 i + 1, roulette_type_name(rb->type), lo, hi);
                 return false;
             }
-            rb->value = (int)v;
-        } else {
-            const msgpack_object *v = club_mp_get(b, "value");
-            if (v && v->type != MSGPACK_OBJECT_NIL) {
-                club_call_error(call, CLUB_E_BAD_REQUEST, "bet %u: a %s bet takes no value", i + 1,
-                                roulette_type_name(rb->type));
-                return false;
-            }
-        }
-        if (!club_mp_i64(club_mp_get(b, "amount"), &rb->amount)) {
-            club_call_error(call, CLUB_E_BAD_REQUEST, "bet %u: amount must be an integer", i + 1);
+            rb->value = (int)val;
+        } else if (has_v) {
+            club_call_error(call, CLUB_E_BAD_REQUEST, "bets[%u]: a %s bet takes no value", i + 1,
+                            roulette_type_name(rb->type));
             return false;
         }
-        if (rb->amount < min || rb->amount > max) {
-            club_call_error(call, CLUB_E_LIMIT,
-                            "bet %u: each bet must be from %lld to %lld coins "
-                            "for your rank",
-                            i + 1, (long long)min, (long long)max);
-            return false;
-        }
+        club_mp_i64(club_mp_get(b, "amount"), &rb->amount);
+        char what[32];
+        snprintf(what, sizeof what, "bets[%u].amount", i + 1);
+        if (!s_stake_ok(call, rb->amount, what)) return false;
         ctx->bet += rb->amount;
     }
     ctx->nbets = (int)bets->via.array.size;
-    if (ctx->bet > table) {
+    const game_limits_t *lim = game_limits(call->hdr.rank);
+    if (ctx->bet > lim->table_max) {
         club_call_error(call, CLUB_E_LIMIT,
-                        "the bets total %lld; the table maximum for your rank "
-                        "is %lld",
-                        (long long)ctx->bet, (long long)table);
+                        "the bets total %lld; the table maximum for your rank is %lld",
+                        (long long)ctx->bet, (long long)lim->table_max);
         return false;
     }
     return true;
@@ -576,14 +586,9 @@ static bool s_parse_roulette(club_call_t *call, play_ctx_t *ctx)
 static bool s_parse_rps(club_call_t *call, play_ctx_t *ctx)
 {
     const msgpack_object *c = club_mp_get(call->req.args, "choice");
-    ctx->choice = club_mp_is_str(c) ? rps_choice_from_name(c->via.str.ptr, c->via.str.size) : -1;
-    if (ctx->choice < 0) {
-        club_call_error(call, CLUB_E_BAD_REQUEST, "choice must be rock, paper or scissors");
-        return false;
-    }
-    const game_limits_t *lim = game_limits(call->hdr.rank);
-    int64_t min = lim->min, max = lim->max;
-    return s_bet_arg(call, club_mp_get(call->req.args, "bet"), min, max, &ctx->bet);
+    ctx->choice = rps_choice_from_name(c->via.str.ptr, c->via.str.size);
+    club_mp_i64(club_mp_get(call->req.args, "bet"), &ctx->bet);
+    return s_stake_ok(call, ctx->bet, "bet");
 }
 
 static void s_play(ustate_t *u, club_call_t *call, game_t game)
@@ -599,13 +604,14 @@ static void s_play(ustate_t *u, club_call_t *call, game_t game)
         free(ctx);
         return;
     }
+    msgpack_sbuffer_init(&ctx->body);
     club_call_defer(call);
     s_play_send(ctx);
 }
 
 /* ---- info and history (no per-user state) ---- */
 
-static void s_roulette_info(club_call_t *call)
+void op_roulette_info(club_call_t *call)
 {
     const game_limits_t *lim = game_limits(call->hdr.rank);
     int64_t min = lim->min, max = lim->max, table = lim->table_max;
@@ -629,7 +635,7 @@ static void s_roulette_info(club_call_t *call)
     club_call_send(call, 0, 0, 0, 0);
 }
 
-static void s_rps_info(club_call_t *call)
+void op_rps_info(club_call_t *call)
 {
     const game_limits_t *lim = game_limits(call->hdr.rank);
     int64_t min = lim->min, max = lim->max;
@@ -643,13 +649,10 @@ static void s_rps_info(club_call_t *call)
 }
 
 /* The stored round with its proof; the server seed is shown once it has been rotated out. */
-static void s_game_round(club_call_t *call)
+void op_game_round(club_call_t *call)
 {
     char id[40], uid[24];
-    if (!club_mp_strcpy(club_mp_get(call->req.args, "round_id"), id, sizeof id)) {
-        club_call_error(call, CLUB_E_BAD_REQUEST, "round_id is required");
-        return;
-    }
+    club_mp_strcpy(club_mp_get(call->req.args, "round_id"), id, sizeof id); /* schema: 1-39 */
     /* Round ids are lowercase hex; anything else names no round (and never reaches SQL). */
     if (!id[0] || strspn(id, "0123456789abcdef") != strlen(id)) {
         club_call_error(call, CLUB_E_NOT_FOUND, "no such round; a round id is lowercase hex");
@@ -716,17 +719,23 @@ static void s_run(ustate_t *u, club_call_t *call)
         club_call_error(call, CLUB_E_UNAVAILABLE, "games are unavailable; try again");
         return;
     }
-    const club_req_t *q = &call->req;
-    if (q->op_len == 9 && !memcmp(q->op, "slot.spin", 9))
+    switch ((uop_t)call->tag) {
+    case U_SLOT:
         s_play(u, call, G_SLOT);
-    else if (q->op_len == 13 && !memcmp(q->op, "roulette.spin", 13))
+        break;
+    case U_ROULETTE:
         s_play(u, call, G_ROULETTE);
-    else if (q->op_len == 8 && !memcmp(q->op, "rps.play", 8))
+        break;
+    case U_RPS:
         s_play(u, call, G_RPS);
-    else if (q->op_len == 10 && !memcmp(q->op, "fair.seeds", 10))
+        break;
+    case U_SEEDS:
         s_seeds(u, call);
-    else
+        break;
+    case U_ROTATE:
         s_rotate(u, call);
+        break;
+    }
 }
 
 /* Idle users' state is dropped when the cache is large; it reloads from Postgres. */
@@ -744,19 +753,33 @@ static void s_tick(club_actor_t *actor)
     }
 }
 
-static const club_handler_t s_handlers[] = {
-    {"fair.seeds", CLUB_H_AUTH, s_enter},
-    {"fair.rotate", CLUB_H_AUTH, s_enter},
-    {"slot.info", CLUB_H_AUTH, s_slot_info},
-    {"slot.spin", CLUB_H_AUTH, s_enter},
-    {"roulette.info", CLUB_H_AUTH, s_roulette_info},
-    {"roulette.spin", CLUB_H_AUTH, s_enter},
-    {"rps.info", CLUB_H_AUTH, s_rps_info},
-    {"rps.play", CLUB_H_AUTH, s_enter},
-    {"game.round", CLUB_H_AUTH, s_game_round},
-};
+/* The per-user ops queue behind a spin in flight (s_enter); the rest need no user state. */
+void op_fair_seeds(club_call_t *call)
+{
+    s_enter(call, U_SEEDS);
+}
 
-int games_init(club_actor_spec_t *spec)
+void op_fair_rotate(club_call_t *call)
+{
+    s_enter(call, U_ROTATE);
+}
+
+void op_slot_spin(club_call_t *call)
+{
+    s_enter(call, U_SLOT);
+}
+
+void op_roulette_spin(club_call_t *call)
+{
+    s_enter(call, U_ROULETTE);
+}
+
+void op_rps_play(club_call_t *call)
+{
+    s_enter(call, U_RPS);
+}
+
+static int s_init(void)
 {
     const char *pg = club_cfg_str("CLUB_PG", NULL);
     if (!pg) {
@@ -769,16 +792,22 @@ int games_init(club_actor_spec_t *spec)
     double rtp = slot_rtp_exact(slot_default(), &num, &den);
     club_log(CLUB_INFO, "slot_rtp", "exact RTP %llu/%llu = %.6f", (unsigned long long)num,
              (unsigned long long)den, rtp);
-    spec->handlers = s_handlers;
-    spec->nhandlers = CLUB_ARRAY_LEN(s_handlers);
-    spec->tick = s_tick;
     return 0;
 }
 
-void games_fini(void)
+static void s_fini(void)
 {
     for (size_t i = 0; i < S.users.cap; i++)
         if (S.users.keys[i]) free(S.users.vals[i]);
     club_u64map_free(&S.users);
     club_db_destroy(&S.db);
 }
+
+const club_domain_t club_domain_games = {
+    .name = "games",
+    .what = "provably fair seeds, slot, roulette, rock-paper-scissors, past rounds (sharded)",
+    .shards = 1,
+    .init = s_init,
+    .fini = s_fini,
+    .tick = s_tick,
+};

@@ -101,6 +101,15 @@
 /* wallet.balance coins of the connection's user (the call must succeed). */
 #define CC_COINS(c) cc_int(CC_OK(cc_call((c), "wallet.balance", NULL, NULL)), "coins")
 
+/* Runs one SQL statement (printf-style) on the stack's database: 0, or -1 after printing
+ * why. For setting up and removing faults; tests read with cc_pg_i64 / cc_pg_text. */
+int cc_pg_exec(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define CC_SQL(...) CC_CHECK(cc_pg_exec(__VA_ARGS__) == 0, "SQL failed (see above)")
+/* How many of the stack's processes have a pid file starting with prefix ("actor-wallet-"). */
+int cc_count_procs(const char *prefix);
+/* How long ago the supervisor (re)started process `name` (its pid file's age), or -1. */
+int64_t cc_proc_age_ms(const char *name);
+
 /* The main of every integration test program: fails (never skips) without the stack. */
 #define CC_MAIN(tests)                                                                             \
     int main(void)                                                                                 \

@@ -26,6 +26,8 @@ const CLIENT_OPS: Record<OpName, true> = {
   'rps.info': true,
   'rps.play': true,
   'game.round': true,
+  'notify.list': true,
+  'notify.read': true,
 }
 
 const ERRORS: Record<ErrorCode, true> = {
@@ -49,21 +51,20 @@ const ERRORS: Record<ErrorCode, true> = {
 interface SchemaOp {
   op: string
   domain: string
-  public?: boolean
-  idem?: boolean
-  internal?: boolean
+  access?: string[]
+  idem?: 'none' | 'optional' | 'required'
 }
 
 const ops = schema.ops as SchemaOp[]
 
 describe('protocol types match schemas/ops.json', () => {
   it('types every op a client may call, and no other', () => {
-    const clientOps = ops.filter((o) => !o.internal).map((o) => o.op).sort()
+    const clientOps = ops.filter((o) => !(o.access ?? ['player']).includes('internal')).map((o) => o.op).sort()
     expect(Object.keys(CLIENT_OPS).sort()).toEqual(clientOps)
   })
 
   it('sends idem on exactly the schema idem ops', () => {
-    const idem = ops.filter((o) => o.idem).map((o) => o.op).sort()
+    const idem = ops.filter((o) => (o.idem ?? 'none') !== 'none').map((o) => o.op).sort()
     expect([...IDEM_OPS].sort()).toEqual(idem)
   })
 

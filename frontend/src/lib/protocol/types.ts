@@ -182,6 +182,18 @@ export interface Seeds {
 
 type Empty = Record<string, never>
 
+export type NotificationKind = 'reward' | 'announce' | 'admin' | 'system'
+
+/** One entry of the bell: newest first in notify.list. */
+export interface Notification {
+  id: number
+  kind: NotificationKind
+  title: string
+  body: string
+  at: number
+  read: boolean
+}
+
 /** Every op: its args, its reply data, and whether it moves currency (takes `idem`). */
 export interface Ops {
   'sys.ping': { args: { echo?: unknown }; data: { echo: unknown; at: number } }
@@ -220,6 +232,11 @@ export interface Ops {
     idem: true
   }
   'game.round': { args: { round_id: string }; data: StoredRound }
+  'notify.list': {
+    args: { unread_only?: boolean; limit?: number; before?: number }
+    data: { items: Notification[]; unread: number }
+  }
+  'notify.read': { args: { ids?: number[]; all?: boolean }; data: { unread: number } }
 }
 
 export type OpName = keyof Ops
