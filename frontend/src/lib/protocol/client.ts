@@ -11,18 +11,8 @@ import { Decoder, Encoder } from '@msgpack/msgpack'
 import { ClubError, isClubError } from './errors.ts'
 import { decodeJwt, jwtExpiryMs } from './jwt.ts'
 import { memoryTokenStore, type TokenStore, type Tokens } from './tokens.ts'
-import {
-  IDEM_OPS,
-  PUBLIC_OPS,
-  UNSAFE_OPS,
-  type Events,
-  type EventName,
-  type OpArgs,
-  type OpData,
-  type OpName,
-  type User,
-  type WireError,
-} from './types.ts'
+import { IDEM_OPS, OP_ACCESS, RESEND_SAFE, type OpArgs, type OpName } from './ops.gen.ts'
+import type { Events, EventName, OpData, User, WireError } from './types.ts'
 
 /** The part of the browser's WebSocket the client uses (a fake one in tests). */
 export interface WebSocketLike {
@@ -116,6 +106,13 @@ interface Pending {
 type Listener<T> = (value: T) => void
 
 const UNAVAILABLE_RETRIES = 2
+
+/** Ops a connection may send before it is authenticated. */
+const PUBLIC_OPS: ReadonlySet<string> = new Set(
+  Object.entries(OP_ACCESS)
+    .filter(([, access]) => access.includes('public'))
+    .map(([op]) => op),
+)
 
 /** 128 random bits in hex: unique enough for an idem (1-64 chars), and no secure context needed. */
 export function newIdem(): string {
@@ -225,10 +222,10 @@ export class ClubClient {
   }
 
   /** One typed request. Resolves with the reply's data, rejects with a ClubError. */
-  request<O extends OpName>(op: O, args?: OpArgs<O>, opts: RequestOptions = {}): Promise<OpData<O>> {
+  request<O extends OpName>(op: O, args?: OpArgs[O], opts: RequestOptions = {}): Promise<OpData<O>> {
     return this.send(op, args as Record<string, unknown> | undefined, {
       ...opts,
-      resend: !UNSAFE_OPS.has(op),
+      resend: RESEND_SAFE.has(op),
     }) as Promise<OpData<O>>
   }
 
@@ -267,13 +264,13 @@ export class ClubClient {
     return this.store.load() !== null
   }
 
-  async register(args: OpArgs<'auth.register'>): Promise<User> {
+  async register(args: OpArgs['auth.register']): Promise<User> {
     const d = await this.request('auth.register', args)
     this.startSession(d, 'register')
     return d.user
   }
 
-  async login(args: OpArgs<'auth.login'>): Promise<User> {
+  async login(args: OpArgs['auth.login']): Promise<User> {
     const d = await this.request('auth.login', args)
     this.startSession(d, 'login')
     return d.user
@@ -331,7 +328,7 @@ export class ClubClient {
     const gated = !this.authed && this.store.load() !== null
     const keep: Pending[] = []
     for (const p of this.queue) {
-      if (gated && !PUBLIC_OPS.has(p.op as OpName)) {
+      if (gated && !PUBLIC_OPS.has(p.op)) {
         keep.push(p)
         continue
       }
