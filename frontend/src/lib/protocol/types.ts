@@ -183,6 +183,23 @@ export interface Seeds {
   nonce: number
 }
 
+export type AdminRole = 'super' | 'ops' | 'marketing' | 'support'
+
+/** An admin account, as admin.login and admin.token return it. */
+export interface Admin {
+  id: number
+  username: string
+  role: AdminRole
+}
+
+export interface RankEntry {
+  /** 1-based. */
+  rank: number
+  user_id: number
+  username: string
+  score: number
+}
+
 export type NotifyKind = 'reward' | 'announce' | 'admin' | 'system'
 
 /** One notification as the notify push carries it. */
@@ -234,11 +251,19 @@ export type OpData<O extends OpName> = Replies[O]
 export interface Events {
   'wallet.balance': Balance
   'battlepass.xp': { xp: number; tier: number }
-  'rank.update': { board: string; period: string; entries: unknown[] }
+  'rank.update': { board: string; period: string; entries: RankEntry[] }
   /** A new notification (created unread). */
   notify: NotifyPush
   announce: Record<string, unknown>
-  'feed.bigwin': { username: string; game: string; win: number }
+  'feed.bigwin': {
+    username: string
+    game: string
+    bet: number
+    win: number
+    multiple: number
+    round_id: string
+    at: number
+  }
   'session.kicked': Record<string, unknown>
 }
 
