@@ -230,6 +230,27 @@ await test('register: a bad invite is shown at the invite field, then a fresh in
   await shot(tab1, 'lobby')
 })
 
+await test('notifications: the welcome note waits under the bell, and mark all read clears the count', async () => {
+  const bell = tab1.getByTestId('notify-bell')
+  await tab1.locator('[data-testid="notify-bell"][data-unread="1"]').waitFor()
+  eq(await bell.getAttribute('aria-label'), 'Notifications, 1 unread', 'the bell says how many are unread')
+  await bell.click()
+  const panel = tab1.getByRole('dialog', { name: 'Notifications' })
+  await panel.waitFor()
+  const welcome = panel.getByTestId('notify-item').filter({ hasText: 'Welcome to Casino-Club' })
+  await welcome.waitFor()
+  eq(await welcome.getAttribute('data-read'), 'false', 'the welcome note is unread')
+  const text = await welcome.innerText()
+  assert(/Your welcome grant of [\d,]+ coins is in your wallet\./.test(text), `the welcome note names the grant: ${text}`)
+  await shot(tab1, 'notifications')
+  await panel.getByTestId('notify-read-all').click()
+  await tab1.locator('[data-testid="notify-bell"][data-unread="0"]').waitFor()
+  eq(await welcome.getAttribute('data-read'), 'true', 'the welcome note is read')
+  await tab1.keyboard.press('Escape')
+  await panel.waitFor({ state: 'hidden' })
+  eq(await tab1.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'notify-bell', 'Escape gives focus back to the bell')
+})
+
 await test('slot: spin lands on the server outcome, balance changes here and in a second tab', async () => {
   tab2 = await watch(await desktop.newPage(), 'tab2')
   await tab2.goto(`${BASE}/#/lobby`)

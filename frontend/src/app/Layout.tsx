@@ -11,6 +11,7 @@ import { useMessages } from '../lib/i18n/i18n.ts'
 import { href, navigate, useRoute } from '../lib/router.ts'
 import { usePrefs } from '../stores/prefs.ts'
 import { useSession } from '../stores/session.ts'
+import { NotifyBell } from '../features/notify/components/NotifyBell.tsx'
 
 const NAV = [
   { path: '/lobby', key: 'lobby', icon: HomeIcon },
@@ -84,6 +85,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 <RankBadge rank={user.rank} />
               </span>
             )}
+            {user && <NotifyBell />}
             <Settings />
           </div>
         </div>

@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useState } from 'react'
 
 import { club } from './club.ts'
-import type { OpArgs, OpData, OpName } from './protocol/types.ts'
+import type { OpArgs, OpName } from './protocol/ops.gen.ts'
+import type { OpData } from './protocol/types.ts'
 
 export interface OpState<T> {
   data: T | null
@@ -12,7 +13,7 @@ export interface OpState<T> {
   reload: () => void
 }
 
-export function useOp<O extends OpName>(op: O, args?: OpArgs<O>, enabled = true): OpState<OpData<O>> {
+export function useOp<O extends OpName>(op: O, args?: OpArgs[O], enabled = true): OpState<OpData<O>> {
   const [tick, setTick] = useState(0)
   const argsJson = JSON.stringify(args ?? null)
   const key = `${op}\n${argsJson}\n${tick}`
@@ -21,7 +22,7 @@ export function useOp<O extends OpName>(op: O, args?: OpArgs<O>, enabled = true)
   useEffect(() => {
     if (!enabled) return
     let live = true
-    const a = JSON.parse(argsJson) as OpArgs<O> | null
+    const a = JSON.parse(argsJson) as OpArgs[O] | null
     club
       .request(op, a ?? undefined)
       .then((data) => live && setState({ key, data, error: null }))

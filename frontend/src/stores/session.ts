@@ -5,7 +5,7 @@
  * arriving into `latest`, and releaseBalance() shows the newest value when the round lands. */
 import { create } from 'zustand'
 
-import type { ConnectionInfo } from '../lib/protocol/client.ts'
+import type { ConnectionInfo } from '../lib/protocol/transport.ts'
 import type { Balance, User } from '../lib/protocol/types.ts'
 
 export type SessionStatus = 'starting' | 'anonymous' | 'authenticated'

@@ -1,7 +1,7 @@
 /* A scripted WebSocket for the client's tests: the test plays the server. */
 import { decode, encode } from '@msgpack/msgpack'
 
-import type { WebSocketFactory, WebSocketLike } from './client.ts'
+import type { WebSocketFactory, WebSocketLike } from './transport.ts'
 
 export type Frame = Record<string, unknown>
 

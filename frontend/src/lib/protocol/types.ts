@@ -1,6 +1,9 @@
-/* The wire contract (PROTOCOL.md, version 1) as TypeScript types: one entry per op with its
- * args and reply data, and one per push. Amounts of currency are integers. Times are Unix ms.
- * Framework-free: the player app, the admin console, the overlays and the tests import it. */
+/* The wire contract (PROTOCOL.md, version 1) as TypeScript types: the reply data of every op
+ * and the data of every push. The op names and their args are generated from schemas/ops.json
+ * (ops.gen.ts); what the schema does not describe, the replies, is written here. Amounts of
+ * currency are integers. Times are Unix ms. Framework-free: the player app, the admin
+ * console, the overlays and the tests import it. */
+import type { OpName } from './ops.gen.ts'
 
 export type Rank = 'STANDARD' | 'PREMIUM' | 'VIP'
 export type Currency = 'coins' | 'gems'
@@ -180,105 +183,87 @@ export interface Seeds {
   nonce: number
 }
 
-type Empty = Record<string, never>
+export type AdminRole = 'super' | 'ops' | 'marketing' | 'support'
 
-export type NotificationKind = 'reward' | 'announce' | 'admin' | 'system'
-
-/** One entry of the bell: newest first in notify.list. */
-export interface Notification {
+/** An admin account, as admin.login and admin.token return it. */
+export interface Admin {
   id: number
-  kind: NotificationKind
+  username: string
+  role: AdminRole
+}
+
+export interface RankEntry {
+  /** 1-based. */
+  rank: number
+  user_id: number
+  username: string
+  score: number
+}
+
+export type NotifyKind = 'reward' | 'announce' | 'admin' | 'system'
+
+/** One notification as the notify push carries it. */
+export interface NotifyPush {
+  id: number
+  kind: NotifyKind
   title: string
   body: string
   at: number
+}
+
+/** One notification as notify.list returns it. */
+export interface NotifyItem extends NotifyPush {
   read: boolean
 }
 
-/** Every op: its args, its reply data, and whether it moves currency (takes `idem`). */
-export interface Ops {
-  'sys.ping': { args: { echo?: unknown }; data: { echo: unknown; at: number } }
-  'auth.register': {
-    args: { invite: string; username: string; password: string }
-    data: AuthData
-  }
-  'auth.login': { args: { username: string; password: string }; data: AuthData }
-  'auth.token': { args: { access_token: string }; data: { user: User } }
-  'auth.refresh': {
-    args: { refresh_token: string }
-    data: { access_token: string; refresh_token: string }
-  }
-  'auth.logout': { args: Empty; data: Empty }
-  'profile.get': { args: Empty; data: { user: User; stats: Record<string, unknown> } }
-  'wallet.balance': { args: Empty; data: Balance }
-  'wallet.history': { args: { limit: number; before?: number }; data: { entries: LedgerEntry[] } }
-  'wallet.daily_bonus': { args: Empty; data: Balance & { granted: Balance }; idem: true }
-  'fair.seeds': { args: Empty; data: Seeds }
-  'fair.rotate': {
-    args: { client_seed?: string }
-    data: Seeds & { revealed_server_seed: string }
-  }
-  'slot.info': { args: Empty; data: SlotInfo }
-  'slot.spin': { args: { bet: number }; data: SlotOutcome & { balance: Balance }; idem: true }
-  'roulette.info': { args: Empty; data: RouletteInfo }
-  'roulette.spin': {
-    args: { bets: RouletteBet[] }
-    data: RouletteOutcome & { balance: Balance }
-    idem: true
-  }
-  'rps.info': { args: Empty; data: { bet: BetLimits } }
-  'rps.play': {
-    args: { choice: RpsChoice; bet: number }
-    data: RpsOutcome & { balance: Balance }
-    idem: true
-  }
-  'game.round': { args: { round_id: string }; data: StoredRound }
-  'notify.list': {
-    args: { unread_only?: boolean; limit?: number; before?: number }
-    data: { items: Notification[]; unread: number }
-  }
-  'notify.read': { args: { ids?: number[]; all?: boolean }; data: { unread: number } }
+type Empty = Record<string, never>
+
+/** Every op's reply data, by the generated op names (ops.gen.ts has their args). A name in
+ * OpName with no entry here fails the type check at OpData. */
+export interface Replies {
+  'sys.ping': { echo: unknown; at: number }
+  'auth.register': AuthData
+  'auth.login': AuthData
+  'auth.token': { user: User }
+  'auth.refresh': { access_token: string; refresh_token: string }
+  'auth.logout': Empty
+  'profile.get': { user: User; stats: Record<string, unknown> }
+  'wallet.balance': Balance
+  'wallet.history': { entries: LedgerEntry[] }
+  'wallet.daily_bonus': Balance & { granted: Balance }
+  'fair.seeds': Seeds
+  'fair.rotate': Seeds & { revealed_server_seed: string }
+  'slot.info': SlotInfo
+  'slot.spin': SlotOutcome & { balance: Balance }
+  'roulette.info': RouletteInfo
+  'roulette.spin': RouletteOutcome & { balance: Balance }
+  'rps.info': { bet: BetLimits }
+  'rps.play': RpsOutcome & { balance: Balance }
+  'game.round': StoredRound
+  /** Newest first; `unread` counts every unread notification, not only these. */
+  'notify.list': { items: NotifyItem[]; unread: number }
+  'notify.read': { unread: number }
 }
 
-export type OpName = keyof Ops
-export type OpArgs<O extends OpName> = Ops[O]['args']
-export type OpData<O extends OpName> = Ops[O]['data']
-
-/** Ops that move currency: sent with an `idem`, retried with the same one. */
-export type IdemOp = { [O in OpName]: Ops[O] extends { idem: true } ? O : never }[OpName]
-
-export const IDEM_OPS: ReadonlySet<OpName> = new Set<IdemOp>([
-  'wallet.daily_bonus',
-  'slot.spin',
-  'roulette.spin',
-  'rps.play',
-])
-
-/** Ops with side effects and no idem: never re-sent after a lost connection, because the
- * first attempt may have been applied (a rotate reveals a seed, a refresh spends a token). */
-export const UNSAFE_OPS: ReadonlySet<OpName> = new Set<OpName>([
-  'auth.register',
-  'auth.refresh',
-  'auth.logout',
-  'fair.rotate',
-])
-
-/** Ops a connection may send before it is authenticated. */
-export const PUBLIC_OPS: ReadonlySet<OpName> = new Set<OpName>([
-  'sys.ping',
-  'auth.register',
-  'auth.login',
-  'auth.token',
-  'auth.refresh',
-])
+export type OpData<O extends OpName> = Replies[O]
 
 /** Pushes (frames with `ev` and no `rid`). */
 export interface Events {
   'wallet.balance': Balance
   'battlepass.xp': { xp: number; tier: number }
-  'rank.update': { board: string; period: string; entries: unknown[] }
-  notify: { id: number; kind: string; title: string; body: string; at: number; read: boolean }
+  'rank.update': { board: string; period: string; entries: RankEntry[] }
+  /** A new notification (created unread). */
+  notify: NotifyPush
   announce: Record<string, unknown>
-  'feed.bigwin': { username: string; game: string; win: number }
+  'feed.bigwin': {
+    username: string
+    game: string
+    bet: number
+    win: number
+    multiple: number
+    round_id: string
+    at: number
+  }
   'session.kicked': Record<string, unknown>
 }
 
