@@ -47,6 +47,8 @@ struct club_actor {
     club_counter_t *errors[CLUB_E__COUNT];
     int metrics_fd;
     int64_t started_ms; /* wall clock at start: this worker's claim on its shard */
+    club_pool_t *pool;  /* helper threads for club_actor_offload, started on first use */
+    bool pool_failed;
 };
 
 static void s_sys_ping(club_call_t *call);
@@ -176,6 +178,7 @@ void club_actor_destroy(club_actor_t **self_p)
 {
     club_actor_t *self = *self_p;
     if (!self) return;
+    club_pool_destroy(&self->pool);
     zsock_destroy(&self->worker);
     zsock_destroy(&self->client);
     zsock_destroy(&self->pub);
@@ -466,6 +469,21 @@ static void s_expire_pending(club_actor_t *self, int64_t now)
     }
 }
 
+void club_actor_offload(club_actor_t *self, club_work_fn work, club_done_fn done, void *ctx)
+{
+    if (!self->pool && !self->pool_failed) {
+        int n = (int)club_cfg_int("CLUB_WORK_THREADS", 2);
+        self->pool = club_pool_new(n < 1 ? 1 : n > 64 ? 64 : n);
+        self->pool_failed = !self->pool;
+    }
+    if (!self->pool) { /* no threads to be had: slow, but still right */
+        work(ctx);
+        done(self, ctx);
+        return;
+    }
+    club_pool_submit(self->pool, work, done, ctx);
+}
+
 void club_actor_publish(club_actor_t *self, const char *topic, const uint8_t *body, size_t len)
 {
     zmsg_t *m = zmsg_new();
@@ -501,12 +519,14 @@ int club_actor_run(club_actor_t *self)
     while (!zsys_interrupted) {
         bool metrics_ready = false;
         if (idle) {
-            void *socks[2] = {zsock_resolve(self->worker), zsock_resolve(self->client)};
-            if (club_zwait(socks, 2, self->metrics_fd, 100, &metrics_ready) < 0 &&
+            void *socks[3] = {zsock_resolve(self->worker), zsock_resolve(self->client),
+                              self->pool ? club_pool_socket(self->pool) : NULL};
+            if (club_zwait(socks, self->pool ? 3 : 2, self->metrics_fd, 100, &metrics_ready) < 0 &&
                 zmq_errno() == EINTR)
                 continue;
         }
         int got = s_drain(self, self->worker, true) + s_drain(self, self->client, false);
+        if (self->pool) got += club_pool_drain(self->pool, self);
         /* Replies and calls of this pass leave as one message each (wire.h), before a flush
          * hook that may take a while (the wallet's commit). */
         club_batch_end(&self->wout);

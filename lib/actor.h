@@ -31,6 +31,7 @@
 
 #include "msg.h"
 #include "ops.h"
+#include "pool.h"
 #include "wire.h"
 
 typedef struct club_actor club_actor_t;
@@ -116,6 +117,14 @@ typedef void (*club_reply_fn)(club_actor_t *actor, void *ctx, club_err_t status,
  * copied. Returns 0, or -1 if it could not be queued (the callback is not called then). */
 int club_actor_request(club_actor_t *self, const char *domain, uint64_t user, const uint8_t *body,
                        size_t len, int timeout_ms, club_reply_fn fn, void *ctx);
+
+/* --- slow work off the loop --- */
+
+/* Runs work(ctx) on one of the worker's helper threads (CLUB_WORK_THREADS of them, default 2,
+ * started on first use; lib/pool.h says what work may touch), then done(actor, ctx) on the
+ * worker's own thread. Meanwhile the loop goes on answering other requests and heartbeats:
+ * a handler defers its call, offloads the slow part, and replies from done. */
+void club_actor_offload(club_actor_t *self, club_work_fn work, club_done_fn done, void *ctx);
 
 /* Publishes [topic][body] on the event fan-out. */
 void club_actor_publish(club_actor_t *self, const char *topic, const uint8_t *body, size_t len);
