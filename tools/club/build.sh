@@ -3,35 +3,15 @@
 
 # --- the web client ---------------------------------------------------------------------
 
-# Builds frontend/dist, which the edge serves at /. With --test also lints and runs the unit
-# tests (vitest), counting them.
-build_frontend() { # [--test]
+# Builds frontend/dist, which the edge serves at /. (./club test builds it as a test, web_build.)
+build_frontend() {
   [ -x "$CLUB_REPO/frontend/build.sh" ] || return 0
   ensure_node
   say "building the web client (frontend/dist) ..."
-  if [ "${1-}" != --test ]; then
-    "$CLUB_REPO/frontend/build.sh" >"$CLUB_REPO/frontend/build.log" 2>&1 || {
-      tail -n 40 "$CLUB_REPO/frontend/build.log" >&2
-      die "the web client did not build (frontend/build.log)"
-    }
-    return 0
-  fi
-  local log=$CLUB_REPO/frontend/build.log rc=0 passed failed
-  "$CLUB_REPO/frontend/build.sh" --test >"$log" 2>&1 || rc=$?
-  # vitest: "Tests  2 failed | 40 passed (42)" or "Tests  42 passed (42)"
-  local tests
-  tests=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^ +Tests ' | tail -n 1) || true
-  passed=$(grep -oE '[0-9]+ passed' <<<"$tests" | grep -oE '[0-9]+') || true
-  failed=$(grep -oE '[0-9]+ failed' <<<"$tests" | grep -oE '[0-9]+') || true
-  T_PASSED=$((T_PASSED + ${passed:-0}))
-  T_FAILED=$((T_FAILED + ${failed:-0}))
-  if [ $rc -ne 0 ]; then
-    tail -n 40 "$log" >&2
-    say "the web client's build, lint or unit tests failed (frontend/build.log)"
-    [ "${failed:-0}" -gt 0 ] || T_FAILED=$((T_FAILED + 1))
-  else
-    say "web client: ${passed:-0} unit tests passed"
-  fi
+  "$CLUB_REPO/frontend/build.sh" >"$CLUB_REPO/frontend/build.log" 2>&1 || {
+    tail -n 40 "$CLUB_REPO/frontend/build.log" >&2
+    die "the web client did not build (frontend/build.log)"
+  }
 }
 
 # --- building ---------------------------------------------------------------------------

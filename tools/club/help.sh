@@ -110,19 +110,22 @@ EOF
   test) cat <<'EOF'
 usage: ./club test [--sanitize]
 
-Builds (build/ or build-asan/) and runs the C unit tests and the web client's lint and unit
-tests, then starts an isolated stack on free ports in a temporary folder and runs against it
-the integration tests, a 3 s club-bench smoke run and checks of its --threshold verdict and
---rate-to schedule, the browser tests (headless Chromium) and a ledger check over everything
-they did; then it stops the stack and removes the folder.
-The last line is "N passed, N failed" (cmocka cases; a crashed test program counts as one
-failure; sanitizer reports in the stack's logs count too). Exit status is 0 only when
-something passed and nothing failed.
+Builds (build/ or build-asan/), then CTest runs every suite: first the C unit tests and the
+web client's build, lint and unit tests (Vitest); then, against an isolated stack on free ports
+in a temporary folder, the integration tests, club-bench's checks (a 3 s smoke run, its
+--threshold verdict and --rate-to schedule), the browser tests (headless Chromium) and a ledger
+check over everything they did; then it stops the stack and removes the folder.
+Every result is JUnit XML in build/test-results/ (build-asan/ with --sanitize): CTest's lists
+in ctest/, a suite's own cases in <suite>.xml. It prints a line per suite, and last
+"N passed, N failed": the cases of suites that report them (cmocka, Vitest, browser), one per
+other suite; a suite that crashed, timed out or did not run is a failure, and so is a sanitizer
+report in a stack process's log. Exit status is 0 only when something passed and nothing failed.
   --sanitize   ASan+UBSan build; ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 and
                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 for the stack and the tests
   CLUB_KEEP=1  keep the temporary stack folder (and its logs) afterwards
-The tests get CLUB_TEST_HOST, CLUB_TEST_HTTP_PORT, CLUB_TEST_PG, CLUB_TEST_REDIS,
-CLUB_TEST_RUN (pid files), CLUB_TEST_VAR (the stack folder) and CLUB_TEST_CLUB (this script).
+The tests get CLUB_TEST_HOST, CLUB_TEST_HTTP_PORT, CLUB_TEST_URL, CLUB_TEST_PG, CLUB_TEST_REDIS,
+CLUB_TEST_RUN (pid files), CLUB_TEST_VAR (the stack folder), CLUB_TEST_CLUB (this script) and
+CLUB_TEST_JUNIT (where a suite may write its cases).
 EOF
     ;;
   help) usage ;;

@@ -1,51 +1,147 @@
 # shellcheck shell=bash
-# Sourced by ./club: ./club test and everything it runs.
+# Sourced by ./club: ./club test. CTest runs every suite (cmake/tests.cmake says how they are
+# registered): first those that need no stack, then, against an isolated stack, those
+# labelled "stack". Every result is JUnit XML in <build>/test-results/, and report_results
+# counts them all.
 
-T_PASSED=0
-T_FAILED=0
+# Beyond what ./club up needs: xmllint reads the results, Chromium runs the browser tests.
+TEST_PACKAGES=(libxml2-utils chromium fonts-liberation)
+
 T_STACK=0
 T_TMP=""
+T_RESULTS=""
+T_CTEST_FAILED=0
 
-# Adds up one ctest run from its LastTest.log: cmocka's "[  PASSED  ] N test(s)." and
-# "[  FAILED  ] N test(s)" per executable; an executable that failed without a cmocka
-# failure count (crashed, timed out, sanitizer report at exit) counts as one failure, and
-# one that passed without cmocka output as one pass.
-count_results() {
-  local log=$1 counts
-  [ -f "$log" ] || return 0
-  counts=$(awk '
-    function finish() {
-      if (!intest) return
-      if (ok) { passed += (p + f == 0) ? 1 : p; failed += f }
-      else { passed += p; failed += (f > 0) ? f : 1 }
-      intest = 0
-    }
-    /^[0-9]+\/[0-9]+ Testing: / { finish(); intest = 1; p = 0; f = 0; ok = 0; inout = 0; next }
-    intest && /^Output:$/ { inout = 1; next }
-    intest && /^<end of output>$/ { inout = 0; next }
-    intest && inout && /^\[  PASSED  \] [0-9]+ test/ { p += $4; next }
-    intest && inout && /^\[  FAILED  \] [0-9]+ test/ { f += $4; next }
-    intest && !inout && /^Test Passed\.$/ { ok = 1; next }
-    END { finish(); print passed + 0, failed + 0 }' "$log")
-  T_PASSED=$((T_PASSED + ${counts% *}))
-  T_FAILED=$((T_FAILED + ${counts#* }))
+# The number of test cases in JUnit file $1 that match the XPath predicate $2 ("" for all).
+junit_count() { xmllint --xpath "count(//testcase$2)" "$1" 2>/dev/null; }
+
+# Writes JUnit file $1, suite $2, with one failed case per NAME MESSAGE pair that follows: the
+# failures ./club test finds itself, outside any test.
+junit_failures() { # file suite name message [name message]...
+  local file=$1 suite=$2
+  shift 2
+  {
+    printf '<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="%s" tests="%d" failures="%d">\n' \
+      "$suite" $(($# / 2)) $(($# / 2))
+    while [ $# -ge 2 ]; do
+      printf '  <testcase name="%s">\n    <failure message="%s"/>\n  </testcase>\n' \
+        "$(xml_escape "$1")" "$(xml_escape "$2")"
+      shift 2
+    done
+    echo '</testsuite>'
+  } >"$file"
 }
 
-run_ctest() { # build-dir label
-  local log="$1/Testing/Temporary/LastTest.log" rc=0 before=$T_FAILED
-  rm -f "$log"
-  ctest --test-dir "$1" -L "$2" --output-on-failure || rc=$?
-  count_results "$log"
-  # ctest failing on something its log does not show (a test program that is missing) still
-  # counts.
-  if [ $rc -ne 0 ] && [ $T_FAILED -eq "$before" ]; then
-    say "ctest -L $2 failed (status $rc) without a failing test in its log; counting one failure"
-    T_FAILED=$((T_FAILED + 1))
+xml_escape() { sed 's/&/\&amp;/g; s/</\&lt;/g; s/>/\&gt;/g; s/"/\&quot;/g' <<<"$1"; }
+
+# Runs the tests of build dir $1 that ctest selects with the arguments after $2, writing CTest's
+# list to ctest/$2.xml. ctest failing with no failed test in that list (no test found, or no
+# list written) counts as one failure.
+run_ctest() { # build-dir name ctest-args...
+  local build=$1 name=$2 rc=0 failed
+  shift 2
+  ctest --test-dir "$build" --output-on-failure --no-tests=error \
+    --output-junit "$T_RESULTS/ctest/$name.xml" "$@" || rc=$?
+  [ $rc = 0 ] && return 0
+  T_CTEST_FAILED=1
+  failed=$(junit_count "$T_RESULTS/ctest/$name.xml" "[@status='fail' or @status='notrun']") || failed=0
+  if [ "$failed" = 0 ]; then
+    junit_failures "$T_RESULTS/club-ctest-$name.xml" "club test" "ctest $*" \
+      "ctest exited with status $rc and no failed test in $T_RESULTS/ctest/$name.xml"
   fi
 }
 
-# Runs at the end of ./club test, whatever happened: stops the test stack, reports sanitizer
-# findings in its logs, removes it (unless CLUB_KEEP=1) and prints the count as the last line.
+# "PASSED FAILED": the cases of JUnit file $1; a file that cannot be read is one failure, and
+# says so.
+case_counts() {
+  local p f
+  if p=$(junit_count "$1" "[not(failure or error or skipped)]") &&
+    f=$(junit_count "$1" "[failure or error]"); then
+    echo "$p $f"
+  else
+    echo "0 1 cannot read ${1##*/}"
+  fi
+}
+
+# The failed cases of JUnit file $1, one "      NAME: MESSAGE" line each (at most 10).
+failed_cases() {
+  local k n msg sel
+  n=$(junit_count "$1" "[failure or error]") || return 0
+  for ((k = 1; k <= n && k <= 10; k++)); do
+    sel="(//testcase[failure or error])[$k]"
+    msg=$(xmllint --xpath "normalize-space($sel/*[self::failure or self::error]/@message)" "$1")
+    [ -n "$msg" ] || msg=$(xmllint --xpath "normalize-space($sel/*[self::failure or self::error])" "$1")
+    printf '      %s: %s\n' "$(xmllint --xpath "string($sel/@name)" "$1")" "${msg:0:160}"
+  done
+}
+
+# One suite's line, then the failed cases in its JUnit file, if it has one.
+suite_line() { # name passed failed note [file]
+  printf '  %-24s %d passed, %d failed%s\n' "$1" "$2" "$3" "$4"
+  [ ! -f "${5-}" ] || failed_cases "$5"
+}
+
+# The one reader of the results in folder $1: prints a line per suite, then the last line
+# "N passed, N failed"; returns 0 when something passed and nothing failed. Each entry of
+# CTest's lists (ctest/*.xml) is a suite: one that wrote its cases (<name>.xml) counts them,
+# one that did not counts as one. A suite that failed with no failed case (a crash or a
+# sanitizer report at exit, a timeout) counts one failure more, and one CTest did not run (a
+# missing program, a failed fixture) counts as one failure. Any other file there holds the
+# failures ./club test found itself.
+report_results() { # results-dir
+  local dir=$1 list file name status n i p f passed=0 failed=0 note
+  local -A listed=()
+  if ! command -v xmllint >/dev/null; then
+    say "xmllint is missing (apt-get install libxml2-utils): cannot read the results in $dir"
+    echo "0 passed, 1 failed"
+    return 1
+  fi
+  say "results (JUnit XML) in $dir/:"
+  for list in "$dir"/ctest/*.xml; do
+    if ! n=$(junit_count "$list" ""); then
+      suite_line "${list#"$dir"/}" 0 1 " (cannot read it)"
+      failed=$((failed + 1))
+      continue
+    fi
+    for ((i = 1; i <= n; i++)); do
+      name=$(xmllint --xpath "string((//testcase)[$i]/@name)" "$list")
+      status=$(xmllint --xpath "string((//testcase)[$i]/@status)" "$list")
+      file=$dir/$name.xml
+      listed[$file]=1
+      note=""
+      if [ -f "$file" ]; then
+        read -r p f note < <(case_counts "$file")
+        note=${note:+ ($note)}
+        if [ "$status" != run ] && [ "$f" = 0 ]; then
+          f=1
+          note=" (its cases passed, then the program failed: output above)"
+        fi
+      elif [ "$status" = run ]; then
+        p=1 f=0
+      elif [ "$status" = disabled ]; then
+        p=0 f=0 note=" (disabled)"
+      else
+        p=0 f=1
+        note=$(xmllint --xpath "string((//testcase)[$i]/skipped/@message)" "$list")
+        note=" (${note:-failed: output above})"
+      fi
+      suite_line "$name" "$p" "$f" "$note" "$file"
+      passed=$((passed + p)) failed=$((failed + f))
+    done
+  done
+  for file in "$dir"/*.xml; do
+    [ -z "${listed[$file]-}" ] || continue
+    read -r p f note < <(case_counts "$file")
+    suite_line "$(basename "$file" .xml)" "$p" "$f" "${note:+ ($note)}" "$file"
+    passed=$((passed + p)) failed=$((failed + f))
+  done
+  echo "$passed passed, $failed failed"
+  [ $failed = 0 ] && [ $passed -gt 0 ]
+}
+
+# Runs at the end of ./club test, whatever happened: stops the test stack, records sanitizer
+# findings in its logs, removes it (unless CLUB_KEEP=1) and reports the results, the count as
+# the last line.
 test_finish() {
   local rc=$? f n bad=() leftovers=()
   trap - EXIT INT TERM HUP
@@ -55,17 +151,16 @@ test_finish() {
     # Sanitizer reports of the stack's processes (written to their logs, often only at exit).
     while read -r n; do
       f=$LOG_DIR/$n.log
-      grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|SUMMARY: UndefinedBehaviorSanitizer|runtime error: ' "$f" 2>/dev/null && bad+=("$f")
+      grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|SUMMARY: UndefinedBehaviorSanitizer|runtime error: ' "$f" 2>/dev/null || continue
+      printf '\n----- sanitizer report in %s -----\n' "$f"
+      grep -E -A 25 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error: ' "$f" | head -n 60
+      bad+=("$n" "sanitizer report in $f (printed above)")
     done < <(cat "$RUN_DIR/children" 2>/dev/null)
     if [ ${#bad[@]} -gt 0 ]; then
-      for f in "${bad[@]}"; do
-        printf '\n----- sanitizer report in %s -----\n' "$f"
-        grep -E -A 25 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error: ' "$f" | head -n 60
-      done
-      T_FAILED=$((T_FAILED + ${#bad[@]}))
-      say "sanitizer reports in ${#bad[@]} stack process log(s) count as failures"
+      junit_failures "$T_RESULTS/club-stack-logs.xml" "stack logs" "${bad[@]}"
+      say "sanitizer reports in $((${#bad[@]} / 2)) stack process log(s) count as failures"
     fi
-    if [ $T_FAILED -gt 0 ] || [ $rc -ne 0 ]; then log_tails 30; fi
+    if [ $T_CTEST_FAILED = 1 ] || [ ${#bad[@]} -gt 0 ] || [ $rc -ne 0 ]; then log_tails 30; fi
   fi
   if [ -n "$T_TMP" ]; then
     # Postgres data may have had to live outside the folder (see pg_place).
@@ -78,10 +173,12 @@ test_finish() {
     fi
   fi
   # Anything that stopped the run early (build, stack start, Ctrl-C) is a failure too.
-  if [ $rc -ne 0 ] && [ $T_FAILED -eq 0 ]; then T_FAILED=1; fi
-  echo "$T_PASSED passed, $T_FAILED failed"
-  if [ $T_FAILED -gt 0 ] || [ $T_PASSED -eq 0 ]; then exit 1; fi
-  exit 0
+  if [ $rc -ne 0 ]; then
+    junit_failures "$T_RESULTS/club-run.xml" "club test" "the run" \
+      "stopped early with status $rc (the build, the stack's start or an interrupt: see above)"
+  fi
+  report_results "$T_RESULTS" && exit 0
+  exit 1
 }
 
 cmd_test() {
@@ -97,16 +194,20 @@ cmd_test() {
   trap 'exit 130' INT TERM HUP
   local build
   build=$(build_dir_for $sanitize)
+  T_RESULTS=$build/test-results # where cmake/tests.cmake has the tests write theirs
+  rm -rf "$T_RESULTS"
+  mkdir -p "$T_RESULTS/ctest"
   if [ $sanitize = 1 ]; then
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   fi
   ensure_deps
+  apt_install "${TEST_PACKAGES[@]}"
+  ensure_node # the web client's tests and the browser tests run npm and node
   do_build "$build" "$sanitize" || die "the build failed; no test ran"
 
-  say "unit tests ..."
-  run_ctest "$build" unit
-  build_frontend --test
+  say "tests that need no stack (unit, web client) ..."
+  run_ctest "$build" no-stack -LE '^stack$'
 
   # An isolated stack on free ports in a folder of its own.
   T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/club-test.XXXXXX")
@@ -125,111 +226,8 @@ cmd_test() {
 
   export CLUB_TEST_HOST=127.0.0.1 CLUB_TEST_HTTP_PORT=$CLUB_HTTP_PORT CLUB_TEST_PG=$CLUB_PG \
     CLUB_TEST_REDIS=$CLUB_REDIS CLUB_TEST_RUN=$RUN_DIR CLUB_TEST_VAR=$CLUB_VAR \
-    CLUB_TEST_CLUB=$CLUB_SELF
-  say "integration tests against http://127.0.0.1:$CLUB_HTTP_PORT ..."
-  run_ctest "$build" integration
-  bench_smoke "$build"
-  bench_thresholds "$build"
-  bench_rate_ramp "$build"
-  browser_tests
-  ledger_check
-  # test_finish (EXIT) stops the stack and prints the count.
-}
-
-# The web client in headless Chromium (Debian's package) against the test stack, as a player
-# would use it; tests/browser/run.sh prints "N passed, N failed" last.
-browser_tests() {
-  [ -x "$CLUB_REPO/tests/browser/run.sh" ] || return 0
-  if [ ! -f "$CLUB_REPO/frontend/dist/index.html" ]; then
-    say "browser tests: FAILED (the web client was not built)"
-    T_FAILED=$((T_FAILED + 1))
-    return 0
-  fi
-  apt_install chromium fonts-liberation
-  ensure_node
-  local log=$T_TMP/browser.log rc=0 line
-  say "browser tests (headless Chromium) ..."
-  CLUB_TEST_URL="http://127.0.0.1:$CLUB_HTTP_PORT" CLUB_TEST_VAR=$CLUB_VAR \
-    CLUB_TEST_CLUB=$CLUB_SELF "$CLUB_REPO/tests/browser/run.sh" 2>&1 | tee "$log" || rc=$?
-  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-  if [ -n "$line" ]; then
-    T_PASSED=$((T_PASSED + ${line%% passed*}))
-    line=${line#*passed, }
-    T_FAILED=$((T_FAILED + ${line%% failed*}))
-  fi
-  if [ $rc -ne 0 ] && { [ -z "$line" ] || [ "${line%% failed*}" = 0 ]; }; then
-    say "browser tests exited with status $rc; counting one failure"
-    T_FAILED=$((T_FAILED + 1))
-  fi
-}
-
-# Counts one script-level check and says how it went: tally passed|failed "MESSAGE".
-tally() {
-  say "$2"
-  if [ "$1" = passed ]; then T_PASSED=$((T_PASSED + 1)); else T_FAILED=$((T_FAILED + 1)); fi
-}
-
-# A few seconds of club-bench's mixed scenario against the test stack: the load tester and the
-# stack under concurrent players, with no thresholds; it passes when every request was
-# answered and some succeeded.
-bench_smoke() { # build-dir
-  local code json=$T_TMP/bench-smoke.json rc=0
-  say "club-bench smoke run (mixed scenario, 20 players, 3 s) ..."
-  code=$(CLUB_PG=$CLUB_PG "$1/club-tool" invite --rank VIP --uses 20 --note "bench smoke" | tail -n 1)
-  "$1/bench/club-bench" --scenario mixed -c 20 -d 3 --url "ws://127.0.0.1:$CLUB_HTTP_PORT/ws" \
-    --invite "$code" --json "$json" || rc=$?
-  if [ $rc = 0 ] && grep -qE '"ok": [1-9]' "$json" && grep -q '"unanswered": 0' "$json"; then
-    tally passed "bench smoke: passed"
-  else
-    tally failed "bench smoke: FAILED (exit $rc; summary in $json)"
-  fi
-}
-
-# --threshold's verdict and exit status through a real run: one threshold no run can break and
-# one no run can meet, so the outcome never depends on the machine's speed.
-bench_thresholds() { # build-dir
-  local json=$T_TMP/bench-thresholds.json out=$T_TMP/bench-thresholds.txt rc=0
-  say "club-bench thresholds (ping, 5 connections, 100/s for 1 s, one threshold met and one not) ..."
-  "$1/bench/club-bench" --scenario ping -c 5 -d 1 --rate 100 -q \
-    --url "ws://127.0.0.1:$CLUB_HTTP_PORT/ws" --threshold 'p99.9<60s' \
-    --threshold 'rps>=1000000000' --json "$json" >"$out" 2>&1 || rc=$?
-  if [ $rc = 3 ] && grep -q '^thresholds: 1 of 2 met' "$out" &&
-    [ "$(grep -o '"met": [a-z]*' "$json" | tr '\n' ' ')" = '"met": true "met": false ' ]; then
-    tally passed "bench thresholds: passed"
-  else
-    tally failed "bench thresholds: FAILED (exit $rc, wanted 3; output in $out)"
-  fi
-}
-
-# --rate-to through a real run: 100/s rising to 300/s over 3 s is 600 requests, 133 asked for
-# in the first second and 200 in the second, whatever the machine's speed.
-bench_rate_ramp() { # build-dir
-  local json=$T_TMP/bench-ramp.json out=$T_TMP/bench-ramp.txt rc=0 sent offered
-  say "club-bench rate ramp (ping, 5 connections, 100/s rising to 300/s over 3 s) ..."
-  "$1/bench/club-bench" --scenario ping -c 5 -d 3 --rate 100 --rate-to 300 -q \
-    --url "ws://127.0.0.1:$CLUB_HTTP_PORT/ws" --json "$json" >"$out" 2>&1 || rc=$?
-  sent=$(grep -o '"sent": [0-9]*' "$json" 2>/dev/null | head -n 1 | grep -o '[0-9]*$')
-  offered=$(grep -o '"offered": [0-9.]*' "$json" 2>/dev/null | grep -o '[0-9.]*$' | tr '\n' ' ')
-  if [ $rc = 0 ] && [ "${sent:-0}" -ge 598 ] && [ "${sent:-0}" -le 602 ] &&
-    [ "${offered% }" = "133.3 200.0" ]; then
-    tally passed "bench rate ramp: passed ($sent sent; offered $offered/s)"
-  else
-    tally failed "bench rate ramp: FAILED (exit $rc, $sent sent (want 600), offered '$offered' (want 133.3 200.0); output in $out)"
-  fi
-}
-
-# After every test and the bench have moved money: each currency's entries sum to zero over
-# all accounts, and every wallet equals the sum of its own entries.
-ledger_check() {
-  local bad
-  bad=$("$(pg_bindir)/psql" -d "$CLUB_PG" -Atqc "
-    SELECT (SELECT count(*) FROM (SELECT 1 FROM ledger GROUP BY currency HAVING sum(delta) <> 0) c)
-         + (SELECT count(*) FROM wallets w WHERE
-              w.coins <> coalesce((SELECT sum(delta) FROM ledger l WHERE l.user_id = w.user_id AND l.currency = 'coins'), 0)
-           OR w.gems <> coalesce((SELECT sum(delta) FROM ledger l WHERE l.user_id = w.user_id AND l.currency = 'gems'), 0))") || bad=query-failed
-  if [ "$bad" = 0 ]; then
-    tally passed "ledger invariant over the whole run ($("$(pg_bindir)/psql" -d "$CLUB_PG" -Atqc "SELECT count(*) FROM wallets") wallets): passed"
-  else
-    tally failed "ledger invariant over the whole run: FAILED ($bad currencies or wallets off)"
-  fi
+    CLUB_TEST_CLUB=$CLUB_SELF CLUB_TEST_URL=http://127.0.0.1:$CLUB_HTTP_PORT
+  say "tests against the stack at http://127.0.0.1:$CLUB_HTTP_PORT (integration, bench, browser, ledger) ..."
+  run_ctest "$build" stack -L '^stack$'
+  # test_finish (EXIT) stops the stack and reports the results.
 }
