@@ -5,13 +5,14 @@
 //                   make a VIP invite (`club invite --rank VIP --uses 5`; the code is the last line)
 //   CLUB_TEST_INVITE  an invite code to use instead
 //   CLUB_CHROMIUM   the browser (default /usr/bin/chromium)
+//   CLUB_TEST_JUNIT a file to write the results to as JUnit XML, one case per test (optional)
 //
 // Each test runs in order on a shared desktop session, then the phone tests on their own.
 // Every page fails its test on any console error or uncaught exception. Screenshots of the
 // key screens go to tests/artifacts/. The last line printed is "N passed, N failed".
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -54,12 +55,28 @@ async function test(name, fn) {
   try {
     await fn()
     if (errors.length) throw new Error(`browser console errors:\n  ${errors.join('\n  ')}`)
-    results.push({ name, ok: true })
+    results.push({ name, ok: true, ms: Date.now() - t0 })
     console.log(`ok   ${name} (${Date.now() - t0} ms)`)
   } catch (e) {
-    results.push({ name, ok: false })
+    results.push({ name, ok: false, ms: Date.now() - t0, error: String(e?.message ?? e) })
     console.log(`FAIL ${name} (${Date.now() - t0} ms)\n     ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n     ')}`)
   }
+}
+
+// The results as JUnit XML, the format ./club test reads every suite's cases in.
+function junit(rs) {
+  const esc = (s) =>
+    s.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/gu, '?').replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)
+  const cases = rs.map((r) => {
+    const head = `  <testcase classname="browser" name="${esc(r.name)}" time="${(r.ms / 1000).toFixed(3)}"`
+    return r.ok ? `${head}/>` : `${head}>\n    <failure message="${esc(r.error)}"/>\n  </testcase>`
+  })
+  const failures = rs.filter((r) => !r.ok).length
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<testsuite name="browser" tests="${rs.length}" failures="${failures}">
+${cases.join('\n')}
+</testsuite>
+`
 }
 
 function assert(cond, msg) {
@@ -464,5 +481,6 @@ for (const d of dirs) rmSync(d, { recursive: true, force: true })
 const passed = results.filter((r) => r.ok).length
 const failed = results.length - passed
 console.log(`screenshots: ${ARTIFACTS}`)
+if (process.env.CLUB_TEST_JUNIT) writeFileSync(process.env.CLUB_TEST_JUNIT, junit(results))
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(failed ? 1 : 0)
