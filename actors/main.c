@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "curve.h"
 #include "domains.h"
 #include "log.h"
 #include "util.h"
@@ -109,6 +110,7 @@ int main(int argc, char **argv)
     if (club_config_load() != 0) return 1;
     zsys_init();
     zsys_set_logstream(NULL);
+    if (club_curve_init(CLUB_ROLE_WORKER) != 0) return 1;
 
     if (d->init && d->init() != 0) return 1;
     club_actor_spec_t spec = {.domain = d,
@@ -123,5 +125,6 @@ int main(int argc, char **argv)
         club_actor_destroy(&actor);
     }
     if (d->fini) d->fini();
+    club_curve_fini();
     return rc;
 }

@@ -34,6 +34,7 @@
 #include <czmq.h>
 
 #include "config.h"
+#include "curve.h"
 #include "log.h"
 #include "metrics.h"
 #include "msg.h"
@@ -273,10 +274,22 @@ static void s_wait_push(broker_t *b, const club_hdr_t *hdr, zmq_msg_t *hf, zmq_m
 }
 
 /* [caller]([hdr REQ][domain][body])...[] */
+/* Whether a caller's message came from a worker: with CURVE on, its certificate says so
+ * (ZeroMQ reports the client's public key as the message's User-Id); without, every caller is
+ * taken at its word. */
+static bool s_from_worker(zmq_msg_t *frame)
+{
+    const char *worker = club_curve_worker_key();
+    if (!worker) return true;
+    const char *uid = zmq_msg_gets(frame, "User-Id");
+    return uid && !strcmp(uid, worker);
+}
+
 static void s_on_front(broker_t *b, club_frames_t *f)
 {
     zmq_msg_t *caller = &f->v[0];
     size_t i = 1;
+    bool worker = f->n > 1 && s_from_worker(&f->v[1]);
     for (; i + 2 < f->n && zmq_msg_size(&f->v[i]); i += 3) {
         club_counter_add(b->m_requests, 1);
         club_hdr_t hdr;
@@ -284,6 +297,14 @@ static void s_on_front(broker_t *b, club_frames_t *f)
         if (club_hdr_decode(zmq_msg_data(hf), zmq_msg_size(hf), &hdr) != 0 ||
             hdr.kind != CLUB_K_REQ) {
             club_log(CLUB_WARN, "bad_request_frame", "dropped a malformed request from a caller");
+            continue;
+        }
+        /* Internal ops are for workers: an edge's request claiming to be one is refused. */
+        if ((hdr.flags & CLUB_F_INTERNAL) && !worker) {
+            club_log(CLUB_WARN, "forged_internal",
+                     "refused a request marked internal from a "
+                     "caller that is not a worker");
+            s_reply_status(b, zmq_msg_data(caller), zmq_msg_size(caller), &hdr, CLUB_E_FORBIDDEN);
             continue;
         }
         if (s_route(b, &hdr, hf, caller, domain, body) != 0)
@@ -566,6 +587,7 @@ int main(int argc, char **argv)
     club_log_init("club-broker");
     if (club_config_load() != 0) return 1;
     zsys_init();
+    if (club_curve_init(CLUB_ROLE_BROKER) != 0) return 1;
     zsys_set_logstream(NULL);
 
     broker_t b = {0};
@@ -592,6 +614,8 @@ int main(int argc, char **argv)
     zsock_set_rcvhwm(b.back, 200000);
     zsock_set_linger(b.front, 0);
     zsock_set_linger(b.back, 0);
+    club_curve_server(b.front);
+    club_curve_server(b.back);
     if (zsock_bind(b.front, "%s", front) < 0 || zsock_bind(b.back, "%s", back) < 0) {
         club_log(CLUB_ERROR, "bind",
                  "cannot bind %s or %s (in use? set CLUB_BROKER_FRONT / "
@@ -600,6 +624,13 @@ int main(int argc, char **argv)
         return 1;
     }
     zactor_t *proxy = zactor_new(zproxy, NULL);
+    if (club_curve_on()) {
+        const char *pub = club_curve_public(), *sec = club_curve_secret();
+        zstr_sendx(proxy, "CURVE", "FRONTEND", pub, sec, NULL);
+        zsock_wait(proxy);
+        zstr_sendx(proxy, "CURVE", "BACKEND", pub, sec, NULL);
+        zsock_wait(proxy);
+    }
     char *in_bind = s_bind_ep(ev_in), *out_bind = s_bind_ep(ev_out);
     zstr_sendx(proxy, "FRONTEND", "XSUB", in_bind, NULL);
     zsock_wait(proxy);
@@ -668,6 +699,7 @@ int main(int argc, char **argv)
     zactor_destroy(&proxy);
     zsock_destroy(&b.front);
     zsock_destroy(&b.back);
+    club_curve_fini();
     if (metrics_fd >= 0) close(metrics_fd);
     return 0;
 }

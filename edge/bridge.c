@@ -24,6 +24,7 @@
 #include <zmq.h>
 
 #include "edge.h"
+#include "curve.h"
 #include "log.h"
 #include "util.h"
 #include "wire.h"
@@ -385,6 +386,7 @@ static void *s_socket(int type, const char *endpoint)
     zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm);
     zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof hwm);
     if (type == ZMQ_DEALER) zmq_setsockopt(s, ZMQ_IMMEDIATE, &one, sizeof one);
+    club_curve_client(s);
     if (zmq_connect(s, endpoint) != 0) {
         club_log(CLUB_ERROR, "bridge_connect", "cannot connect to %s: %s", endpoint,
                  zmq_strerror(errno));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "curve.h"
 #include "edge.h"
 #include "log.h"
 #include "util.h"
@@ -280,6 +281,7 @@ int main(int argc, char **argv)
         club_config_set("CLUB_HTTP_PORT", port_flag);
     }
     s_read_config();
+    if (club_curve_init(CLUB_ROLE_EDGE) != 0) return 1;
 
     sigset_t stop_signals;
     sigemptyset(&stop_signals);
@@ -366,5 +368,6 @@ int main(int argc, char **argv)
     s_ctx = NULL;
     edge_bridge_destroy();
     edge_ws_destroy();
+    club_curve_fini();
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "curve.h"
 #include "log.h"
 #include "metrics.h"
 #include "u64map.h"
@@ -99,6 +100,7 @@ static int s_connect_worker(club_actor_t *self)
     zsock_set_rcvhwm(self->worker, 100000);
     zsock_set_rcvtimeo(self->worker, 0);
     zsock_set_sndhwm(self->worker, 100000);
+    club_curve_client(self->worker);
     if (zsock_connect(self->worker, "%s", self->back_ep) != 0) {
         club_log(CLUB_ERROR, "broker_connect", "cannot connect to broker back end %s",
                  self->back_ep);
@@ -136,6 +138,8 @@ club_actor_t *club_actor_new(const club_actor_spec_t *spec)
     zsock_set_rcvtimeo(self->client, 0);
     zsock_set_linger(self->pub, 1000);
     zsock_set_sndhwm(self->pub, 100000);
+    club_curve_client(self->client);
+    club_curve_client(self->pub);
     if (zsock_connect(self->client, "%s", self->front_ep) != 0 ||
         zsock_connect(self->pub, "%s", self->events_ep) != 0) {
         club_log(CLUB_ERROR, "broker_connect", "cannot connect to %s / %s", self->front_ep,

@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <strings.h>
 
 #include <libpq-fe.h>
 
 #include "config.h"
+#include "curve.h"
 #include "fairplay.h"
 #include "log.h"
 #include "util.h"
@@ -306,6 +308,33 @@ static int s_cmd_help(int argc, char **argv)
     return 0;
 }
 
+static const char s_keys_help[] =
+    "usage: club-tool keys DIR\n"
+    "\n"
+    "Writes a new set of CURVE certificates for the stack's internal sockets into DIR\n"
+    "(created, mode 0700): broker, edge and worker, each with its _secret file, and\n"
+    "clients/ with the public certificates the broker admits. Point every process at it\n"
+    "with CLUB_CURVE_DIR=DIR (./club makes $CLUB_VAR/keys once and sets it). An existing\n"
+    "set is not overwritten: remove DIR first to make a new one, then restart the stack.\n";
+
+static int s_cmd_keys(int argc, char **argv)
+{
+    if (argc != 2 || argv[1][0] == '-') {
+        fputs(s_keys_help, argc == 2 && !strcmp(argv[1], "--help") ? stdout : stderr);
+        return argc == 2 && !strcmp(argv[1], "--help") ? 0 : 2;
+    }
+    char probe[1100];
+    snprintf(probe, sizeof probe, "%s/broker_secret", argv[1]);
+    if (access(probe, F_OK) == 0) {
+        fprintf(stderr, "keys: %s already holds a set; remove it first to make a new one\n",
+                argv[1]);
+        return 1;
+    }
+    if (club_curve_generate(argv[1]) != 0) return 1;
+    printf("wrote broker, edge and worker certificates to %s\n", argv[1]);
+    return 0;
+}
+
 static const tool_cmd_t s_commands[] = {
     {"invite", "create an invite code (the code is the last line printed)", s_invite_help,
      s_cmd_invite},
@@ -313,6 +342,7 @@ static const tool_cmd_t s_commands[] = {
     {"verify", "recompute a game round from its seeds (no server needed)", FAIRPLAY_VERIFY_HELP,
      fairplay_verify},
     {"sim", "play many rounds and run the fairness lab tests", FAIRPLAY_SIM_HELP, fairplay_sim},
+    {"keys", "make the CURVE certificates of the internal sockets", s_keys_help, s_cmd_keys},
     {"help", "show the help of a command", s_help_help, s_cmd_help},
 };
 

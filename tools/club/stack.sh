@@ -130,6 +130,8 @@ env_init() {
   # The JWT secret is made once and kept: tokens stay valid across restarts.
   [ -n "${CLUB_JWT_SECRET-}" ] || CLUB_JWT_SECRET=$(random_hex 32)
   [ -n "${CLUB_PG_PASSWORD-}" ] || CLUB_PG_PASSWORD=$(random_hex 16)
+  # The CURVE certificates of the internal sockets: made once (ensure_keys), kept with the stack.
+  [ -n "${CLUB_CURVE_DIR-}" ] || CLUB_CURVE_DIR=$CLUB_VAR/keys
   [ -n "${CLUB_PG_OSUSER-}" ] || CLUB_PG_OSUSER=$(pg_osuser)
   [ -n "${CLUB_PG_DATA-}" ] || pg_place
   CLUB_PG="host=127.0.0.1 port=$CLUB_PG_PORT dbname=club user=club password=$CLUB_PG_PASSWORD"

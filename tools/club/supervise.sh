@@ -180,12 +180,22 @@ supervise() {
 
 supervisor_running() { pid_alive "$RUN_DIR/supervisor.pid" _supervise; }
 
+# The stack's CURVE certificates (lib/curve.h): every process of the stack holds one, and the
+# broker routes nothing for a process without.
+ensure_keys() {
+  [ -f "$CLUB_CURVE_DIR/broker_secret" ] && return 0
+  say "making the CURVE certificates of the internal sockets in $CLUB_CURVE_DIR ..."
+  "$CLUB_BUILD_DIR/club-tool" keys "$CLUB_CURVE_DIR" >/dev/null ||
+    die "could not make the certificates in $CLUB_CURVE_DIR (club-tool keys)"
+}
+
 start_supervisor() {
   local b
   for b in club-broker club-edge club-actor; do
     [ -x "$CLUB_BUILD_DIR/$b" ] || die "$CLUB_BUILD_DIR/$b is missing; run ./club build and look for errors"
   done
   child_names >/dev/null # checks CLUB_ACTORS before anything starts
+  ensure_keys
   rm -f "$RUN_DIR/supervisor.pid"
   say "starting broker, actors ($(actor_specs)) and edge ..."
   setsid "$CLUB_SELF" _supervise </dev/null >>"$LOG_DIR/supervisor.log" 2>&1 9>&- &
