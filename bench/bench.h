@@ -1,9 +1,11 @@
 /* bench: the pieces of club-bench shared between its files.
  *
  *   main.c   flags, credentials, the threads, the once-a-second progress line, the report
- *   loop.c   one event loop per thread: connections, handshakes, login, the scenario
- *   hist.c   latency histograms        mpr.c  minimal msgpack reader
- *   wsf.c    WebSocket framing (shared with echo_server.c)
+ *   loop.c   one event loop per thread: connections, login, the scenario
+ *   hist.c   latency histograms        threshold.c  --threshold expressions
+ *
+ * The WebSocket client (lib/client/ws.c, on the framing of lib/client/wsframe.c) and the
+ * msgpack reader (lib/client/mpr.c) are shared with club-bench-echo and the tests.
  *
  * Threads share nothing on the hot path. Each loop owns its connections and its results; what
  * the reporter reads while a loop runs is a handful of counters (single writer, relaxed

@@ -26,8 +26,8 @@
 
 #include <msgpack.h>
 
-#include "mpr.h"
-#include "wsf.h"
+#include "client/mpr.h"
+#include "client/wsframe.h"
 
 #ifndef CLUB_VERSION
 #define CLUB_VERSION "dev"
@@ -106,8 +106,8 @@ static void s_reserve_out(conn_t *c, size_t more)
 
 static void s_frame(conn_t *c, int opcode, const void *payload, size_t len)
 {
-    s_reserve_out(c, BENCH_WS_MAX_HDR + len);
-    c->out_len += bench_ws_hdr(c->out + c->out_len, opcode, len, NULL);
+    s_reserve_out(c, CLUB_WSF_MAX_HDR + len);
+    c->out_len += club_wsf_hdr(c->out + c->out_len, opcode, true, len, NULL);
     if (len) memcpy(c->out + c->out_len, payload, len);
     c->out_len += len;
 }
@@ -115,7 +115,7 @@ static void s_frame(conn_t *c, int opcode, const void *payload, size_t len)
 static void s_close_frame(conn_t *c, int code)
 {
     uint8_t b[2] = {(uint8_t)(code >> 8), (uint8_t)code};
-    if (!c->closing) s_frame(c, BENCH_WS_CLOSE, b, 2);
+    if (!c->closing) s_frame(c, CLUB_WSF_CLOSE, b, 2);
     c->closing = true;
 }
 
@@ -175,7 +175,7 @@ static void s_reply_err(conn_t *c, uint32_t rid, const char *code, const char *w
         n += 8;
     b[n++] = 0xd9, b[n++] = (uint8_t)wl;
     memcpy(b + n, why, wl), n += wl;
-    s_frame(c, BENCH_WS_BINARY, b, n);
+    s_frame(c, CLUB_WSF_BINARY, b, n);
 }
 
 static void s_reply_bad(conn_t *c, uint32_t rid, const char *why)
@@ -186,10 +186,10 @@ static void s_reply_bad(conn_t *c, uint32_t rid, const char *why)
 /* The op of a request, or -1 (only with --error or --tokens). */
 static int s_find_op(const uint8_t *buf, size_t len, const char **op, uint32_t *op_len)
 {
-    bench_mpr_t r;
-    bench_mpr_init(&r, buf, len);
-    if (bench_mpr_find(&r, "op") < 0) return -1;
-    return bench_mpr_str(&r, op, op_len);
+    club_mpr_t r;
+    club_mpr_init(&r, buf, len);
+    if (club_mpr_find(&r, "op") < 0) return -1;
+    return club_mpr_str(&r, op, op_len);
 }
 
 static err_rule_t *s_rule(const char *op, uint32_t op_len)
@@ -248,7 +248,7 @@ static void s_reply_tokens(conn_t *c, uint32_t rid)
     msgpack_pack_str_with_body(&pk, jwt, strlen(jwt));
     msgpack_pack_str_with_body(&pk, "refresh_token", 13);
     msgpack_pack_str_with_body(&pk, "echo-refresh", 12);
-    s_frame(c, BENCH_WS_BINARY, sb.data, sb.size);
+    s_frame(c, CLUB_WSF_BINARY, sb.data, sb.size);
     msgpack_sbuffer_destroy(&sb);
     s_tokens++;
 }
@@ -256,10 +256,10 @@ static void s_reply_tokens(conn_t *c, uint32_t rid)
 /* The rid of a request map: walks the top-level keys only until "rid". */
 static int s_find_rid(const uint8_t *buf, size_t len, uint32_t *rid)
 {
-    bench_mpr_t r;
+    club_mpr_t r;
     uint64_t v;
-    bench_mpr_init(&r, buf, len);
-    if (bench_mpr_find(&r, "rid") < 0 || bench_mpr_uint(&r, &v) < 0 || v > UINT32_MAX) return -1;
+    club_mpr_init(&r, buf, len);
+    if (club_mpr_find(&r, "rid") < 0 || club_mpr_uint(&r, &v) < 0 || v > UINT32_MAX) return -1;
     *rid = (uint32_t)v;
     return 0;
 }
@@ -274,7 +274,7 @@ static int s_handshake(conn_t *c)
     const char *key, *proto;
     size_t kl, pl;
     if (hl < 4 || memcmp(head, "GET ", 4) != 0 ||
-        !bench_http_header(head, hl, "Sec-WebSocket-Key", &key, &kl) || kl == 0 || kl > 60) {
+        !club_wsf_http_header(head, hl, "Sec-WebSocket-Key", &key, &kl) || kl == 0 || kl > 60) {
         static const char bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
                                   "Connection: close\r\n\r\n";
         s_reserve_out(c, sizeof bad);
@@ -285,9 +285,9 @@ static int s_handshake(conn_t *c)
         return 1;
     }
     char accept[29];
-    bench_ws_accept(key, kl, accept);
-    bool club = bench_http_header(head, hl, "Sec-WebSocket-Protocol", &proto, &pl) &&
-                bench_http_has_token(proto, pl, "club.v1");
+    club_wsf_accept(key, kl, accept);
+    bool club = club_wsf_http_header(head, hl, "Sec-WebSocket-Protocol", &proto, &pl) &&
+                club_wsf_http_has_token(proto, pl, "club.v1");
     char resp[256];
     int n = snprintf(resp, sizeof resp,
                      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
@@ -307,8 +307,8 @@ static int s_frames(conn_t *c)
 {
     size_t pos = 0;
     while (!c->closing) {
-        bench_ws_frame_t f;
-        int r = bench_ws_parse(c->in + pos, c->in_len - pos, &f);
+        club_wsf_frame_t f;
+        int r = club_wsf_parse(c->in + pos, c->in_len - pos, &f);
         if (r < 0 || (r == 1 && !f.masked)) {
             s_close_frame(c, 1002);
             break;
@@ -321,10 +321,10 @@ static int s_frames(conn_t *c)
         if (c->in_len - pos < f.hdr + f.len) break;
         uint8_t *pl = c->in + pos + f.hdr;
         size_t n = (size_t)f.len;
-        bench_ws_mask(pl, n, f.key);
+        club_wsf_mask(pl, n, f.key);
         pos += f.hdr + n;
         switch (f.opcode) {
-        case BENCH_WS_BINARY: {
+        case CLUB_WSF_BINARY: {
             if (!f.fin) {
                 s_close_frame(c, 1003);
                 break;
@@ -361,19 +361,19 @@ static int s_frames(conn_t *c)
                 s_reply_ok(c, rid);
             break;
         }
-        case BENCH_WS_TEXT:
+        case CLUB_WSF_TEXT:
             if (!f.fin)
                 s_close_frame(c, 1003);
             else
                 s_reply_bad(c, 0, "frames must be binary msgpack maps, not text");
             break;
-        case BENCH_WS_PING:
-            s_frame(c, BENCH_WS_PONG, pl, n);
+        case CLUB_WSF_PING:
+            s_frame(c, CLUB_WSF_PONG, pl, n);
             break;
-        case BENCH_WS_PONG:
+        case CLUB_WSF_PONG:
             s_pongs++;
             break;
-        case BENCH_WS_CLOSE:
+        case CLUB_WSF_CLOSE:
             s_close_frame(c, n >= 2 ? (pl[0] << 8) | pl[1] : 1000);
             break;
         default:
@@ -435,7 +435,7 @@ static int s_flush(conn_t *c)
 static int s_on_readable(conn_t *c)
 {
     for (int rounds = 0; rounds < 4; rounds++) {
-        size_t want = c->open ? MAX_MSG + BENCH_WS_MAX_HDR : MAX_HEAD;
+        size_t want = c->open ? MAX_MSG + CLUB_WSF_MAX_HDR : MAX_HEAD;
         if (c->in_cap - c->in_len < 4096 && c->in_cap < want + 4096) {
             size_t cap = c->in_cap ? c->in_cap * 2 : 16384;
             c->in = s_xrealloc(c->in, cap);
@@ -608,7 +608,7 @@ int main(int argc, char **argv)
                 for (conn_t *c = s_all, *nx; c; c = nx) {
                     nx = c->next;
                     if (!c->open || c->closing) continue;
-                    s_frame(c, BENCH_WS_PING, "echo", 4);
+                    s_frame(c, CLUB_WSF_PING, "echo", 4);
                     s_pings++;
                     if (s_flush(c) < 0)
                         s_drop(ep, c);

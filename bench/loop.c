@@ -6,11 +6,16 @@
  * opened in the run phase; every other scenario opens and logs in all its connections before
  * the clock starts, so Argon2 time never counts as load.
  *
- * Hot path, per wake-up of a connection: one recv() into its own buffer, every whole frame in
- * it parsed in place (mpr reads only rid, ok, ev and error.code), one histogram record per
- * reply, the refill requests copied from pre-encoded templates with rid and idem patched in
- * and masked 8 bytes at a time, one send(). Nothing on that path allocates: buffers grow to
- * the working size during the first round trips and are then reused.
+ * The WebSocket itself (handshake, frames, masking, pings, close) is lib/client's club_ws, the
+ * same client the tests use; this file owns the sockets and the epoll set and says when to
+ * read and write.
+ *
+ * Hot path, per wake-up of a connection: one recv() into its club_ws buffer, every whole
+ * message in it handed out in place (club_mpr_reply reads only rid, ok, ev and error.code),
+ * one histogram record per reply, the refill requests copied from pre-encoded templates
+ * straight into the send queue with rid and idem patched in and masked 8 bytes at a time,
+ * one send(). Nothing on that path allocates: buffers grow to the working size during the
+ * first round trips and are then reused.
  *
  * Request ids: each connection counts its own rids and keeps a ring of slots indexed by
  * rid & mask (send time, op). Replies may come out of order (a wallet.balance can overtake a
@@ -29,19 +34,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/rand.h>
-
-#include "mpr.h"
+#include "client/mpr.h"
+#include "client/ws.h"
 #include "schedule.h"
 #include "util.h"
-#include "wsf.h"
 
-#define S_MAX_MSG         (16u * 1024u * 1024u) /* biggest message accepted from the server */
-#define S_MAX_HEAD        16384                 /* biggest handshake response head */
-#define S_REFRESH_EARLY_S 60                    /* refresh access tokens this long before expiry */
-#define S_PUB_NS          100000000LL           /* hand the latency histogram over every 100 ms */
-#define S_IDEM_LEN        32         /* run id 8 hex + connection 8 hex + sequence 16 hex */
-#define S_WAKE_ID         UINT32_MAX /* epoll data of the wake-up eventfd */
+#define S_REFRESH_EARLY_S 60          /* refresh access tokens this long before expiry */
+#define S_PUB_NS          100000000LL /* hand the latency histogram over every 100 ms */
+#define S_IDEM_LEN        32          /* run id 8 hex + connection 8 hex + sequence 16 hex */
+#define S_WAKE_ID         UINT32_MAX  /* epoll data of the wake-up eventfd */
 
 enum {
     CS_IDLE,
@@ -91,16 +92,13 @@ typedef struct {
     bool attempt_register;
     bool counted_open;
     uint8_t auth_tries;
-    uint8_t frag_op; /* opcode of a fragmented message in progress, 0 when none */
-    uint32_t j;      /* index in this loop */
-    uint32_t gidx;   /* index over all threads (credentials, ramp order) */
+    uint32_t j;    /* index in this loop */
+    uint32_t gidx; /* index over all threads (credentials, ramp order) */
 
-    uint8_t *in;
-    uint32_t in_len, in_cap;
-    uint8_t *out;
-    uint32_t out_off, out_len, out_cap;
-    uint8_t *frag;
-    uint32_t frag_len, frag_cap;
+    /* The protocol state and both buffers. Owned by the loop from s_loop_new to
+     * s_loop_destroy: a connection that goes down keeps it, since callers up the stack may
+     * still hold a message that lies in its buffer. */
+    club_ws_t *ws;
 
     uint64_t rng;
     slot_t *ring;
@@ -121,7 +119,6 @@ typedef struct {
     char *access;
     char *refresh;
     bench_cred_t *cred;
-    char accept[29];
 } conn_t;
 
 typedef struct {
@@ -353,38 +350,7 @@ static void s_templates(bench_loop_t *L)
     s_tmpl_build(L, &L->tmpl[T_BALANCE], "wallet.balance", false, NULL, 0);
 }
 
-/* ---- buffers and I/O ---- */
-
-static void s_out_reserve(conn_t *c, size_t more)
-{
-    if (c->out_off == c->out_len) c->out_off = c->out_len = 0;
-    if ((size_t)c->out_len + more <= c->out_cap) return;
-    if (c->out_off) {
-        memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
-        c->out_len -= c->out_off;
-        c->out_off = 0;
-        if ((size_t)c->out_len + more <= c->out_cap) return;
-    }
-    size_t cap = c->out_cap ? c->out_cap : 512;
-    while (cap < (size_t)c->out_len + more)
-        cap *= 2;
-    c->out = club_realloc(c->out, cap);
-    c->out_cap = (uint32_t)cap;
-}
-
-/* Appends one masked frame with a fresh mask key. */
-static void s_out_frame(conn_t *c, int opcode, const void *payload, size_t len)
-{
-    s_out_reserve(c, BENCH_WS_MAX_HDR + len);
-    uint8_t *p = c->out + c->out_len;
-    uint32_t k = (uint32_t)(s_rand(&c->rng) >> 32);
-    uint8_t key[4];
-    memcpy(key, &k, 4);
-    size_t h = bench_ws_hdr(p, opcode, len, key);
-    if (len) memcpy(p + h, payload, len);
-    bench_ws_mask(p + h, len, key);
-    c->out_len += (uint32_t)(h + len);
-}
+/* ---- I/O ---- */
 
 static void s_interest(bench_loop_t *L, conn_t *c, bool want_out)
 {
@@ -459,24 +425,11 @@ static void s_down(bench_loop_t *L, conn_t *c, int code, const char *why)
 /* Writes what is queued; arms EPOLLOUT when the socket is full. */
 static void s_flush(bench_loop_t *L, conn_t *c)
 {
-    while (c->out_off < c->out_len) {
-        ssize_t w = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
-        if (w > 0) {
-            c->out_off += (uint32_t)w;
-            continue;
-        }
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            s_interest(L, c, true);
-            return;
-        }
-        char why[128];
-        snprintf(why, sizeof why, "send: %s", w < 0 ? strerror(errno) : "no progress");
-        s_down(L, c, 1006, why);
-        return;
-    }
-    c->out_off = c->out_len = 0;
-    s_interest(L, c, false);
+    int r = club_ws_send(c->ws, c->fd);
+    if (r < 0)
+        s_down(L, c, 1006, club_ws_error(c->ws));
+    else
+        s_interest(L, c, r == 0);
 }
 
 static void s_mark(bench_loop_t *L, conn_t *c)
@@ -544,13 +497,7 @@ static void s_issue(bench_loop_t *L, conn_t *c, int64_t stamp)
     s->ctrl = CTRL_NONE;
     s->t = stamp;
 
-    s_out_reserve(c, BENCH_WS_MAX_HDR + tp->len);
-    uint8_t *p = c->out + c->out_len;
-    uint64_t r = s_rand(&c->rng);
-    uint8_t key[4];
-    memcpy(key, &r, 4);
-    size_t h = bench_ws_hdr(p, BENCH_WS_BINARY, tp->len, key);
-    uint8_t *pl = p + h;
+    uint8_t *pl = club_ws_frame_begin(c->ws, CLUB_WSF_BINARY, true, tp->len);
     memcpy(pl, tp->buf, tp->len);
     pl[tp->rid_off] = (uint8_t)(rid >> 24);
     pl[tp->rid_off + 1] = (uint8_t)(rid >> 16);
@@ -560,8 +507,7 @@ static void s_issue(bench_loop_t *L, conn_t *c, int64_t stamp)
         memcpy(pl + tp->idem_off + 8, c->idem_conn, 8);
         s_hex_u64((char *)pl + tp->idem_off + 16, ++c->idem_seq, 16);
     }
-    bench_ws_mask(pl, tp->len, key);
-    c->out_len += (uint32_t)(h + tp->len);
+    club_ws_frame_end(c->ws);
 
     c->inflight_scn++;
     L->inflight++;
@@ -574,7 +520,7 @@ static void s_issue(bench_loop_t *L, conn_t *c, int64_t stamp)
 /* Sends the control request packed in L->sb after its rid (see s_ctrl_begin). */
 static void s_ctrl_send(bench_loop_t *L, conn_t *c)
 {
-    s_out_frame(c, BENCH_WS_BINARY, L->sb.data, L->sb.size);
+    club_ws_queue(c->ws, CLUB_WSF_BINARY, true, L->sb.data, L->sb.size);
 }
 
 /* Starts packing a control request {rid, op, args: <caller packs nargs pairs>[, idem]}.
@@ -668,7 +614,7 @@ static void s_pump(bench_loop_t *L, conn_t *c, int64_t now)
             }
         }
     }
-    if (c->out_len > c->out_off) s_flush(L, c);
+    if (club_ws_queued(c->ws)) s_flush(L, c);
 }
 
 /* ---- connection setup ---- */
@@ -719,22 +665,11 @@ static void s_on_connected(bench_loop_t *L, conn_t *c)
         s_down(L, c, 1006, why);
         return;
     }
-    char key[25];
-    if (bench_ws_key(key) < 0) {
-        s_down(L, c, 1006, "RAND_bytes failed");
+    if (club_ws_upgrade(c->ws, L->cfg->host, L->cfg->port, L->cfg->path, "club.v1", "club-bench") <
+        0) {
+        s_down(L, c, 1006, club_ws_error(c->ws));
         return;
     }
-    bench_ws_accept(key, 24, c->accept);
-    char req[1024];
-    int n = snprintf(req, sizeof req,
-                     "GET %s HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
-                     "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
-                     "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: club.v1\r\n"
-                     "User-Agent: club-bench\r\n\r\n",
-                     L->cfg->path, L->cfg->host, L->cfg->port, key);
-    s_out_reserve(c, (size_t)n);
-    memcpy(c->out + c->out_len, req, (size_t)n);
-    c->out_len += (uint32_t)n;
     c->state = CS_HANDSHAKE;
     s_flush(L, c);
 }
@@ -769,48 +704,9 @@ static void s_auth_enqueue(bench_loop_t *L, conn_t *c, int64_t not_before)
     L->aq_len++;
 }
 
-/* Parses the 101 response. 1 done, 0 need more bytes, -1 failed (connection is down). */
-static int s_on_handshake(bench_loop_t *L, conn_t *c, int64_t now)
+/* The server's 101 was checked: count the connection open, then log in or start. */
+static void s_on_upgraded(bench_loop_t *L, conn_t *c, int64_t now)
 {
-    uint8_t *end = c->in_len >= 4 ? memmem(c->in, c->in_len, "\r\n\r\n", 4) : NULL;
-    if (!end) {
-        if (c->in_len >= S_MAX_HEAD) {
-            s_down(L, c, 1006, "handshake response head too long");
-            return -1;
-        }
-        return 0;
-    }
-    size_t hl = (size_t)(end + 4 - c->in);
-    const char *head = (const char *)c->in;
-    char why[300];
-    int code = 0;
-    if (hl < 12 || memcmp(head, "HTTP/1.", 7) != 0 || sscanf(head + 8, " %d", &code) != 1 ||
-        code != 101) {
-        size_t fl = 0;
-        while (fl < hl && fl < 100 && head[fl] != '\r' && head[fl] != '\n')
-            fl++;
-        snprintf(why, sizeof why, "handshake refused: %.*s (is %.100s the WebSocket path?)",
-                 (int)fl, head, L->cfg->path);
-        s_down(L, c, 1006, why);
-        return -1;
-    }
-    const char *v;
-    size_t vl;
-    if (!bench_http_header(head, hl, "Sec-WebSocket-Accept", &v, &vl) || vl != 28 ||
-        memcmp(v, c->accept, 28) != 0) {
-        s_down(L, c, 1006, "handshake: bad or missing Sec-WebSocket-Accept");
-        return -1;
-    }
-    if (bench_http_header(head, hl, "Sec-WebSocket-Protocol", &v, &vl) &&
-        !(vl == 7 && !memcmp(v, "club.v1", 7))) {
-        snprintf(why, sizeof why, "handshake: server chose subprotocol '%.*s', not club.v1",
-                 (int)(vl < 40 ? vl : 40), v);
-        s_down(L, c, 1006, why);
-        return -1;
-    }
-    memmove(c->in, c->in + hl, c->in_len - hl);
-    c->in_len -= (uint32_t)hl;
-
     bench_thread_t *t = L->t;
     L->connecting--;
     L->alive++;
@@ -823,7 +719,6 @@ static int s_on_handshake(bench_loop_t *L, conn_t *c, int64_t now)
         s_auth_enqueue(L, c, 0);
     else
         s_ready(L, c);
-    return 1;
 }
 
 /* Takes one of the global login slots (Argon2 runs on one auth worker: keep its queue short). */
@@ -925,7 +820,7 @@ static int64_t s_refresh_time(const char *access)
 }
 
 static void s_on_auth_reply(bench_loop_t *L, conn_t *c, int ctrl, const msgpack_object *root,
-                            const bench_reply_t *r, int64_t now)
+                            const club_mpr_reply_t *r, int64_t now)
 {
     bench_shared_t *g = L->g;
     const bench_cfg_t *cfg = L->cfg;
@@ -1006,7 +901,7 @@ static void s_on_auth_reply(bench_loop_t *L, conn_t *c, int ctrl, const msgpack_
 }
 
 static void s_on_ctrl(bench_loop_t *L, conn_t *c, int ctrl, const uint8_t *buf, size_t len,
-                      const bench_reply_t *r, int64_t now)
+                      const club_mpr_reply_t *r, int64_t now)
 {
     msgpack_unpacked u;
     msgpack_unpacked_init(&u);
@@ -1077,8 +972,8 @@ static void s_on_ctrl(bench_loop_t *L, conn_t *c, int ctrl, const uint8_t *buf, 
 static void s_on_message(bench_loop_t *L, conn_t *c, const uint8_t *buf, size_t len, int64_t now)
 {
     bench_thread_t *t = L->t;
-    bench_reply_t r;
-    if (bench_reply_parse(buf, len, &r) < 0) {
+    club_mpr_reply_t r;
+    if (club_mpr_reply(buf, len, &r) < 0) {
         t->bad_frames++;
         return;
     }
@@ -1127,159 +1022,60 @@ static void s_on_message(bench_loop_t *L, conn_t *c, const uint8_t *buf, size_t 
     }
 }
 
-/* Handles every whole frame in c->in. -1 when the connection went down. */
-static int s_frames(bench_loop_t *L, conn_t *c, int64_t now)
+/* Handles everything whole in the receive buffer: the 101, then messages. club_ws answers
+ * pings and the server's close frame itself; what it queues goes out with the next flush.
+ * -1 when the connection went down. */
+static int s_messages(bench_loop_t *L, conn_t *c, int64_t now)
 {
-    size_t pos = 0;
-    int rc = 0;
     while (c->state != CS_DOWN) {
-        bench_ws_frame_t f;
-        size_t avail = c->in_len - pos;
-        int pr = bench_ws_parse(c->in + pos, avail, &f);
-        if (pr == 0) break;
-        if (pr < 0 || f.masked) {
-            L->t->bad_frames++;
-            s_out_frame(c, BENCH_WS_CLOSE, "\x03\xea", 2); /* 1002 */
-            s_flush(L, c);
-            s_down(L, c, 1002, "websocket protocol error from the server");
-            rc = -1;
+        club_ws_msg_t m;
+        switch (club_ws_next(c->ws, &m)) {
+        case CLUB_WS_AGAIN:
+            return 0;
+        case CLUB_WS_UPGRADED:
+            s_on_upgraded(L, c, now);
             break;
-        }
-        if (f.len > S_MAX_MSG) {
-            s_out_frame(c, BENCH_WS_CLOSE, "\x03\xf1", 2); /* 1009 */
-            s_flush(L, c);
-            s_down(L, c, 1009, "message from the server over 16 MiB");
-            rc = -1;
-            break;
-        }
-        size_t whole = f.hdr + (size_t)f.len;
-        if (avail < whole) {
-            /* Make room for the whole frame at the front of the buffer. */
-            if (whole > c->in_cap) {
-                size_t cap = c->in_cap;
-                while (cap < whole)
-                    cap *= 2;
-                c->in = club_realloc(c->in, cap);
-                c->in_cap = (uint32_t)cap;
-            }
-            break;
-        }
-        uint8_t *pl = c->in + pos + f.hdr;
-        size_t n = (size_t)f.len;
-        pos += whole;
-        switch (f.opcode) {
-        case BENCH_WS_BINARY:
-        case BENCH_WS_TEXT:
-            if (c->frag_op) {
-                L->t->bad_frames++; /* new message inside a fragmented one */
-                c->frag_op = 0;
-            }
-            if (!f.fin) {
-                c->frag_op = f.opcode;
-                c->frag_len = 0;
-                goto append;
-            }
-            if (f.opcode == BENCH_WS_TEXT)
-                L->t->bad_frames++;
+        case CLUB_WS_MESSAGE:
+            if (m.opcode == CLUB_WSF_BINARY)
+                s_on_message(L, c, m.data, m.len, now);
             else
-                s_on_message(L, c, pl, n, now);
+                L->t->bad_frames++; /* text: the protocol is binary msgpack */
             break;
-        case BENCH_WS_CONT:
-            if (!c->frag_op) {
-                L->t->bad_frames++;
-                break;
-            }
-        append:
-            if ((size_t)c->frag_len + n > S_MAX_MSG) {
-                s_down(L, c, 1009, "fragmented message from the server over 16 MiB");
-                rc = -1;
-                break;
-            }
-            if (c->frag_len + n > c->frag_cap) {
-                size_t cap = c->frag_cap ? c->frag_cap : 4096;
-                while (cap < c->frag_len + n)
-                    cap *= 2;
-                c->frag = club_realloc(c->frag, cap);
-                c->frag_cap = (uint32_t)cap;
-            }
-            memcpy(c->frag + c->frag_len, pl, n);
-            c->frag_len += (uint32_t)n;
-            if (f.fin) {
-                if (c->frag_op == BENCH_WS_BINARY)
-                    s_on_message(L, c, c->frag, c->frag_len, now);
-                else
-                    L->t->bad_frames++;
-                c->frag_op = 0;
-                c->frag_len = 0;
-            }
-            break;
-        case BENCH_WS_PING:
-            s_out_frame(c, BENCH_WS_PONG, pl, n);
-            s_mark(L, c);
-            break;
-        case BENCH_WS_PONG:
-            break;
-        case BENCH_WS_CLOSE: {
-            int code = n >= 2 ? (pl[0] << 8) | pl[1] : 1005;
-            uint8_t b[2] = {(uint8_t)(code >> 8), (uint8_t)code};
-            s_out_frame(c, BENCH_WS_CLOSE, b, code == 1005 ? 0 : 2);
-            s_flush(L, c);
-            char why[64];
-            snprintf(why, sizeof why, "closed by the server (code %d)", code);
-            s_down(L, c, code, why);
-            rc = -1;
-            break;
+        case CLUB_WS_CLOSED:
+            s_flush(L, c); /* the close frame's reply */
+            if (c->state != CS_DOWN) s_down(L, c, club_ws_close_code(c->ws), club_ws_error(c->ws));
+            return -1;
+        case CLUB_WS_FAILED: {
+            char why[300];
+            if (club_ws_http_status(c->ws) && club_ws_http_status(c->ws) != 101)
+                snprintf(why, sizeof why, "%s (is %.100s the WebSocket path?)",
+                         club_ws_error(c->ws), L->cfg->path);
+            else
+                snprintf(why, sizeof why, "%s", club_ws_error(c->ws));
+            if (c->state != CS_HANDSHAKE) L->t->bad_frames++;
+            s_flush(L, c); /* the 1002 or 1009 close frame, if any */
+            if (c->state != CS_DOWN) s_down(L, c, 1006, why);
+            return -1;
         }
         }
     }
-    if (c->state != CS_DOWN && pos) {
-        memmove(c->in, c->in + pos, c->in_len - pos);
-        c->in_len -= (uint32_t)pos;
-    }
-    return rc;
+    return -1;
 }
 
 static void s_on_readable(bench_loop_t *L, conn_t *c)
 {
     int64_t now = 0;
     for (int rounds = 0; rounds < 8 && c->state != CS_DOWN; rounds++) {
-        if (c->in_cap - c->in_len < 1024) {
-            size_t cap = c->in_cap * 2;
-            if (cap > 2 * S_MAX_MSG + 2 * BENCH_WS_MAX_HDR) {
-                s_down(L, c, 1009, "receive buffer full");
-                return;
-            }
-            c->in = club_realloc(c->in, cap);
-            c->in_cap = (uint32_t)cap;
-        }
-        size_t room = c->in_cap - c->in_len;
-        ssize_t r = recv(c->fd, c->in + c->in_len, room, 0);
-        if (r == 0) {
-            s_down(L, c, 1006, "the server closed the TCP connection");
-            return;
-        }
+        bool full;
+        ssize_t r = club_ws_recv(c->ws, c->fd, &full);
+        if (r == 0) break;
         if (r < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-            char why[128];
-            snprintf(why, sizeof why, "recv: %s", strerror(errno));
-            s_down(L, c, 1006, why);
+            s_down(L, c, 1006, club_ws_error(c->ws));
             return;
         }
-        c->in_len += (uint32_t)r;
         now = bench_now_ns();
-        if (c->state == CS_HANDSHAKE) {
-            int h = s_on_handshake(L, c, now);
-            if (h < 0) return;
-            if (h == 0) continue;
-        }
-        if (s_frames(L, c, now) < 0) return;
-        if ((size_t)r < room) break; /* the socket is drained */
-        /* A full buffer: grow it so the next wake-up takes more in one recv. */
-        if (c->in_cap < 256 * 1024) {
-            c->in = club_realloc(c->in, (size_t)c->in_cap * 2);
-            c->in_cap *= 2;
-        }
+        if (s_messages(L, c, now) < 0) return;
+        if (!full) break; /* the socket is drained */
     }
     if (now) s_pump(L, c, now);
 }
@@ -1521,8 +1317,7 @@ static bench_loop_t *s_loop_new(bench_shared_t *g, bench_thread_t *t)
         c->attempt_register = c->cred && c->cred->mode == BENCH_CRED_REGISTER;
         c->rng = s_rand(&L->rng) | 1;
         c->next_rid = 1;
-        c->in_cap = sends ? 4096 : 1024;
-        c->in = club_malloc(c->in_cap);
+        c->ws = club_ws_new(s_rand(&L->rng) | 1, sends ? 4096 : 1024);
         if (L->ring_size) {
             c->ring = club_calloc(L->ring_size, sizeof *c->ring);
             c->ring_mask = L->ring_size - 1;
@@ -1543,9 +1338,7 @@ static void s_loop_destroy(bench_loop_t **Lp)
     for (uint32_t j = 0; j < L->n; j++) {
         conn_t *c = &L->conns[j];
         if (c->fd >= 0) close(c->fd);
-        free(c->in);
-        free(c->out);
-        free(c->frag);
+        club_ws_destroy(&c->ws);
         free(c->ring);
         free(c->access);
         free(c->refresh);
@@ -1568,9 +1361,8 @@ static void s_close_all(bench_loop_t *L)
         conn_t *c = &L->conns[j];
         if (c->fd < 0) continue;
         if (c->state >= CS_AUTH_WAIT && c->state <= CS_RUN) {
-            s_out_frame(c, BENCH_WS_CLOSE, "\x03\xe8", 2);
-            (void)send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-                       MSG_NOSIGNAL | MSG_DONTWAIT);
+            club_ws_close(c->ws, 1000);
+            (void)club_ws_send(c->ws, c->fd); /* non-blocking: what fits, no wait */
         }
         if (c->counted_open) {
             c->counted_open = false;

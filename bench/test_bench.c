@@ -1,7 +1,7 @@
 /* Unit tests of club-bench's own pieces: the histogram (precision, percentiles, merge), the
- * minimal msgpack reader (against msgpack-c's encoder, and truncated input), the WebSocket
- * framing helpers (mask round trip, header forms, RFC 6455 accept example), and the
- * --threshold expressions (what they accept, what they refuse, how they judge a run). */
+ * open loop's schedule, and the --threshold expressions (what they accept, what they refuse,
+ * how they judge a run). The WebSocket client and the msgpack reader it shares with the tests
+ * are tested beside their code, in tests/unit/lib/client/. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,14 +11,10 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <msgpack.h>
 
 #include "hist.h"
-#include "mpr.h"
-#include "msg.h"
 #include "schedule.h"
 #include "threshold.h"
-#include "wsf.h"
 
 static void test_hist_index_bounds(void **state)
 {
@@ -90,130 +86,6 @@ static void test_hist_merge(void **state)
     free(a);
     free(b);
     free(all);
-}
-
-static msgpack_sbuffer s_sb;
-static msgpack_packer s_pk;
-
-static void s_begin(void)
-{
-    msgpack_sbuffer_clear(&s_sb);
-}
-
-static void test_reply_parse(void **state)
-{
-    (void)state;
-    bench_reply_t r;
-    /* ok reply with a nested data map: stops after rid + ok */
-    s_begin();
-    club_pk_reply_ok(&s_pk, 123456);
-    msgpack_pack_map(&s_pk, 2);
-    club_pk_kv_int(&s_pk, "coins", 10000);
-    club_pk_str(&s_pk, "list");
-    msgpack_pack_array(&s_pk, 3);
-    msgpack_pack_nil(&s_pk);
-    msgpack_pack_double(&s_pk, 1.5);
-    club_pk_str(&s_pk, "x");
-    assert_int_equal(bench_reply_parse((uint8_t *)s_sb.data, s_sb.size, &r), 0);
-    assert_true(r.has_rid);
-    assert_int_equal(r.rid, 123456);
-    assert_int_equal(r.ok, 1);
-    assert_null(r.ev);
-
-    /* error reply */
-    s_begin();
-    club_pk_reply_err(&s_pk, 7, CLUB_E_INSUFFICIENT_FUNDS, "not enough coins");
-    assert_int_equal(bench_reply_parse((uint8_t *)s_sb.data, s_sb.size, &r), 0);
-    assert_int_equal(r.rid, 7);
-    assert_int_equal(r.ok, 0);
-    assert_non_null(r.code);
-    assert_int_equal(r.code_len, strlen("INSUFFICIENT_FUNDS"));
-    assert_memory_equal(r.code, "INSUFFICIENT_FUNDS", r.code_len);
-
-    /* push */
-    s_begin();
-    club_pk_push(&s_pk, "wallet.balance");
-    msgpack_pack_map(&s_pk, 0);
-    assert_int_equal(bench_reply_parse((uint8_t *)s_sb.data, s_sb.size, &r), 0);
-    assert_false(r.has_rid);
-    assert_int_equal(r.ev_len, 14);
-    assert_memory_equal(r.ev, "wallet.balance", 14);
-
-    /* every truncation of the error reply fails cleanly (or parses the prefix it has) */
-    s_begin();
-    club_pk_reply_err(&s_pk, 7, CLUB_E_LIMIT, "bet outside limits");
-    for (size_t n = 0; n < s_sb.size; n++) {
-        uint8_t *copy = malloc(n ? n : 1);
-        memcpy(copy, s_sb.data, n);
-        int rc = bench_reply_parse(copy, n, &r);
-        assert_true(rc == -1 || r.code == NULL || r.code + r.code_len <= (char *)copy + n);
-        free(copy);
-    }
-
-    /* not a map */
-    uint8_t arr[] = {0x91, 0x01};
-    assert_int_equal(bench_reply_parse(arr, sizeof arr, &r), -1);
-    /* a map claiming 2^32-1 entries in 6 bytes */
-    uint8_t lie[] = {0xdf, 0xff, 0xff, 0xff, 0xff, 0xa0};
-    assert_int_equal(bench_reply_parse(lie, sizeof lie, &r), -1);
-}
-
-static void test_mpr_skip(void **state)
-{
-    (void)state;
-    s_begin();
-    msgpack_pack_array(&s_pk, 4);
-    msgpack_pack_map(&s_pk, 1);
-    club_pk_kv_int(&s_pk, "a", -5);
-    msgpack_pack_bin(&s_pk, 3);
-    msgpack_pack_bin_body(&s_pk, "xyz", 3);
-    msgpack_pack_uint64(&s_pk, UINT64_MAX);
-    msgpack_pack_ext(&s_pk, 4, 1);
-    msgpack_pack_ext_body(&s_pk, "abcd", 4);
-    msgpack_pack_true(&s_pk);
-    bench_mpr_t r;
-    bench_mpr_init(&r, (uint8_t *)s_sb.data, s_sb.size);
-    assert_int_equal(bench_mpr_skip(&r), 0);
-    assert_int_equal(bench_mpr_bool(&r, &(bool){false}), 0);
-    assert_ptr_equal(r.p, r.end);
-}
-
-static void test_ws_frames(void **state)
-{
-    (void)state;
-    uint8_t key[4] = {0x37, 0xfa, 0x21, 0x3d};
-    uint8_t buf[300], orig[300];
-    for (size_t i = 0; i < sizeof buf; i++)
-        orig[i] = buf[i] = (uint8_t)(i * 7);
-    for (size_t n = 0; n < 40; n++) {
-        bench_ws_mask(buf, n, key);
-        for (size_t i = 0; i < n; i++)
-            assert_int_equal(buf[i], orig[i] ^ key[i & 3]);
-        bench_ws_mask(buf, n, key);
-        assert_memory_equal(buf, orig, n);
-    }
-    uint64_t lens[] = {0, 5, 125, 126, 65535, 65536, 1u << 20};
-    for (size_t k = 0; k < 7; k++) {
-        uint8_t h[BENCH_WS_MAX_HDR];
-        size_t hl = bench_ws_hdr(h, BENCH_WS_BINARY, lens[k], key);
-        bench_ws_frame_t f;
-        assert_int_equal(bench_ws_parse(h, hl, &f), 1);
-        assert_int_equal(f.hdr, hl);
-        assert_int_equal(f.len, lens[k]);
-        assert_true(f.fin && f.masked);
-        assert_memory_equal(f.key, key, 4);
-        assert_int_equal(bench_ws_parse(h, hl - 1, &f), 0);
-    }
-    /* RFC 6455 section 1.3 example */
-    char acc[29];
-    bench_ws_accept("dGhlIHNhbXBsZSBub25jZQ==", 24, acc);
-    assert_string_equal(acc, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
-    /* RSV bits and a long ping are protocol errors */
-    bench_ws_frame_t f;
-    uint8_t rsv[] = {0xc2, 0x00};
-    assert_int_equal(bench_ws_parse(rsv, 2, &f), -1);
-    uint8_t ping[] = {0x89, 126, 0, 200};
-    assert_int_equal(bench_ws_parse(ping, 4, &f), -1);
 }
 
 static void test_schedule(void **state)
@@ -370,16 +242,10 @@ static void test_threshold_judge(void **state)
 
 int main(void)
 {
-    msgpack_sbuffer_init(&s_sb);
-    msgpack_packer_init(&s_pk, &s_sb, msgpack_sbuffer_write);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hist_index_bounds), cmocka_unit_test(test_hist_percentiles),
-        cmocka_unit_test(test_hist_merge),        cmocka_unit_test(test_reply_parse),
-        cmocka_unit_test(test_mpr_skip),          cmocka_unit_test(test_ws_frames),
-        cmocka_unit_test(test_threshold_parse),   cmocka_unit_test(test_threshold_judge),
-        cmocka_unit_test(test_schedule),
+        cmocka_unit_test(test_hist_merge),        cmocka_unit_test(test_threshold_parse),
+        cmocka_unit_test(test_threshold_judge),   cmocka_unit_test(test_schedule),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
-    msgpack_sbuffer_destroy(&s_sb);
-    return rc;
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

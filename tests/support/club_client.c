@@ -4,6 +4,7 @@
 #endif
 #include "club_client.h"
 
+#include "client/mpr.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -376,121 +377,6 @@ struct cc_msg {
     size_t data_off, data_len; /* data_len 0 = no data */
 };
 
-/* Length of the msgpack value at buf[off..len), or 0 when malformed/truncated. */
-static size_t s_mp_size(const uint8_t *buf, size_t len, size_t off, int depth)
-{
-    if (off >= len || depth > 64) return 0;
-    uint8_t t = buf[off];
-    size_t p = off + 1;
-    uint64_t n = 0, items = 0;
-    int lenbytes = 0;
-    if (t <= 0x7f || t >= 0xe0 || t == 0xc0 || t == 0xc2 || t == 0xc3) return 1;
-    if (t >= 0x80 && t <= 0x8f)
-        items = (uint64_t)(t & 0x0f) * 2;
-    else if (t >= 0x90 && t <= 0x9f)
-        items = t & 0x0f;
-    else if (t >= 0xa0 && t <= 0xbf)
-        n = t & 0x1f;
-    else {
-        switch (t) {
-        case 0xcc:
-        case 0xd0:
-            n = 1;
-            break;
-        case 0xcd:
-        case 0xd1:
-            n = 2;
-            break;
-        case 0xce:
-        case 0xd2:
-        case 0xca:
-            n = 4;
-            break;
-        case 0xcf:
-        case 0xd3:
-        case 0xcb:
-            n = 8;
-            break;
-        case 0xd4:
-            n = 2;
-            break;
-        case 0xd5:
-            n = 3;
-            break;
-        case 0xd6:
-            n = 5;
-            break;
-        case 0xd7:
-            n = 9;
-            break;
-        case 0xd8:
-            n = 17;
-            break;
-        case 0xc4:
-        case 0xd9:
-            lenbytes = 1;
-            break;
-        case 0xc5:
-        case 0xda:
-            lenbytes = 2;
-            break;
-        case 0xc6:
-        case 0xdb:
-            lenbytes = 4;
-            break;
-        case 0xc7:
-            lenbytes = -1;
-            break;
-        case 0xc8:
-            lenbytes = -2;
-            break;
-        case 0xc9:
-            lenbytes = -4;
-            break;
-        case 0xdc:
-            lenbytes = 2 + 100;
-            break;
-        case 0xdd:
-            lenbytes = 4 + 100;
-            break;
-        case 0xde:
-            lenbytes = 2 + 200;
-            break;
-        case 0xdf:
-            lenbytes = 4 + 200;
-            break;
-        default:
-            return 0;
-        }
-    }
-    if (lenbytes) {
-        int lb = lenbytes < 0 ? -lenbytes : lenbytes % 100;
-        if (p + (size_t)lb > len) return 0;
-        uint64_t v = 0;
-        for (int i = 0; i < lb; i++)
-            v = (v << 8) | buf[p + (size_t)i];
-        p += (size_t)lb;
-        if (lenbytes < 0)
-            n = v + 1; /* ext: type byte + data */
-        else if (lenbytes > 200)
-            items = v * 2;
-        else if (lenbytes > 100)
-            items = v;
-        else
-            n = v;
-    }
-    if (items) {
-        for (uint64_t i = 0; i < items; i++) {
-            size_t s = s_mp_size(buf, len, p, depth + 1);
-            if (!s) return 0;
-            p += s;
-        }
-        return p - off;
-    }
-    if (n > len - p) return 0;
-    return p + (size_t)n - off;
-}
-
 /* Takes a copy of the frame and decodes it. */
 static cc_msg_t *s_msg_new(const uint8_t *buf, size_t len)
 {
@@ -519,31 +405,16 @@ static cc_msg_t *s_msg_new(const uint8_t *buf, size_t len)
         memcpy(m->ev, ev->via.str.ptr, ev->via.str.size);
         m->ev[ev->via.str.size] = 0;
     }
-    /* Locate the raw bytes of the top-level "data" value. */
-    size_t p = 0;
-    uint8_t t = m->raw[p++];
-    uint64_t pairs = 0;
-    if (t >= 0x80 && t <= 0x8f) {
-        pairs = t & 0x0f;
-    } else if (t == 0xde && len >= 3) {
-        pairs = (uint64_t)m->raw[1] << 8 | m->raw[2];
-        p = 3;
-    } else if (t == 0xdf && len >= 5) {
-        pairs = (uint64_t)m->raw[1] << 24 | (uint64_t)m->raw[2] << 16 | (uint64_t)m->raw[3] << 8 |
-                m->raw[4];
-        p = 5;
-    }
-    for (uint64_t i = 0; i < pairs; i++) {
-        size_t ks = s_mp_size(m->raw, len, p, 0);
-        if (!ks) break;
-        size_t vs = s_mp_size(m->raw, len, p + ks, 0);
-        if (!vs) break;
-        bool is_data = (ks == 5 && m->raw[p] == 0xa4 && !memcmp(m->raw + p + 1, "data", 4));
-        if (is_data) {
-            m->data_off = p + ks;
-            m->data_len = vs;
+    /* The raw bytes of the top-level "data" value, found with the same reader the bench uses
+     * (the tree above is msgpack-c's and knows no byte offsets). */
+    club_mpr_t r;
+    club_mpr_init(&r, m->raw, len);
+    if (club_mpr_find(&r, "data") == 0) {
+        const uint8_t *start = r.p;
+        if (club_mpr_skip(&r) == 0) {
+            m->data_off = (size_t)(start - m->raw);
+            m->data_len = (size_t)(r.p - start);
         }
-        p += ks + vs;
     }
     return m;
 }

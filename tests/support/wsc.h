@@ -1,15 +1,16 @@
-/* wsc: a small blocking WebSocket client (RFC 6455) over plain POSIX sockets.
+/* wsc: a blocking WebSocket client for the integration tests, over plain POSIX sockets.
  *
- * Made for the integration tests and the load tester: one connection per object, no threads,
- * no callbacks. Every call that waits takes a timeout and never blocks longer. Client frames
- * are masked; received fragmented messages are reassembled; pings are answered with pongs
- * inside wsc_recv(); a close frame from the server is answered and its code kept.
+ * The protocol is lib/client's club_ws (the one club-bench runs on: handshake, masked frames,
+ * fragmented messages reassembled, pings answered inside wsc_recv(), a close frame from the
+ * server answered and its code kept); this file adds what a test wants around it: a TCP
+ * connect by name, and calls that wait, each with a timeout it never exceeds. One connection
+ * per object, no threads, no callbacks.
  *
- * Hot path: wsc_recv() returns a pointer into the object's own buffers (no allocation per
- * message once the buffers have grown to the working size); wsc_send_*() reuse one send
- * buffer. A wsc_t is not safe to share between threads; different wsc_t are independent.
+ * wsc_recv() returns a pointer into the object's own buffers (no allocation per message once
+ * they have grown to the working size); wsc_send_*() reuse one send buffer. A wsc_t is not
+ * safe to share between threads; different wsc_t are independent.
  *
- * Errors: constructors return NULL and wsc_last_error() (thread-local) says why. */
+ * Errors: calls return NULL or -1 and wsc_last_error() (thread-local) says why. */
 #ifndef CLUB_WSC_H
 #define CLUB_WSC_H
 
@@ -17,19 +18,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client/ws.h"
+
 typedef struct wsc wsc_t;
 
 enum {
-    WSC_OP_CONT = 0x0,
-    WSC_OP_TEXT = 0x1,
-    WSC_OP_BINARY = 0x2,
-    WSC_OP_CLOSE = 0x8,
-    WSC_OP_PING = 0x9,
-    WSC_OP_PONG = 0xA,
+    WSC_OP_CONT = CLUB_WSF_CONT,
+    WSC_OP_TEXT = CLUB_WSF_TEXT,
+    WSC_OP_BINARY = CLUB_WSF_BINARY,
+    WSC_OP_CLOSE = CLUB_WSF_CLOSE,
+    WSC_OP_PING = CLUB_WSF_PING,
+    WSC_OP_PONG = CLUB_WSF_PONG,
 };
 
 /* Largest message wsc_recv() accepts; a bigger one closes the connection with 1009. */
-#define WSC_MAX_MESSAGE (16u * 1024u * 1024u)
+#define WSC_MAX_MESSAGE CLUB_WS_MAX_MESSAGE
 
 /* Connects to host:port (name or address), sends the Upgrade request for `path`, and checks
  * the 101 reply and Sec-WebSocket-Accept. `subprotocol` is offered in Sec-WebSocket-Protocol
@@ -51,8 +54,7 @@ void wsc_set_send_timeout(wsc_t *self, int timeout_ms);
 
 /* Waits up to timeout_ms (0 = just poll, <0 = 0) for the next data message. On success returns
  * 0 and sets *buf and *len to the payload (valid until the next wsc_recv/wsc_destroy on this
- * object; it is followed by a NUL byte not counted in *len, so text can be used as a C
- * string) and *opcode to WSC_OP_TEXT or WSC_OP_BINARY (any of the out pointers may be NULL).
+ * object) and *opcode to WSC_OP_TEXT or WSC_OP_BINARY (any of the out pointers may be NULL).
  * Returns -1 on timeout or when the connection is closed: tell them apart with
  * wsc_is_closed(). */
 int wsc_recv(wsc_t *self, int timeout_ms, uint8_t **buf, size_t *len, int *opcode);
@@ -68,7 +70,7 @@ int wsc_close(wsc_t *self, int code, int timeout_ms);
 
 /* The subprotocol the server chose ("" when none). */
 const char *wsc_subprotocol(const wsc_t *self);
-/* The socket, for callers that poll many connections (bench). Read only through wsc_recv. */
+/* The socket, for callers that poll many connections. Read only through wsc_recv. */
 int wsc_fd(const wsc_t *self);
 /* True when a whole frame is already buffered (poll on the fd would not report it). */
 bool wsc_has_buffered(const wsc_t *self);

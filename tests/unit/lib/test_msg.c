@@ -124,6 +124,57 @@ static void test_idem_must_be_text(void **state)
     }
 }
 
+/* club_mp_strcpy: what the workers copy client strings (usernames, invite codes, round ids)
+ * with before they reach Postgres as text. Only UTF-8 text of 1..cap-1 bytes is copied. */
+static void test_strcpy_copies_only_text_that_fits(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t n;
+        bool ok;
+    } cases[] = {
+        {"player_1", 8, true},
+        {"\xc3\xa9t\xc3\xa9", 5, true},    /* été */
+        {"\xf0\x9f\x8e\xb0 win", 8, true}, /* U+1F3B0 */
+        {"0123456789abcde", 15, true},     /* cap - 1 bytes: fits with its NUL */
+        {"0123456789abcdef", 16, false},   /* cap bytes: no room for the NUL */
+        {"", 0, false},                    /* empty */
+        {"a\0b", 3, false},                /* NUL */
+        {"\xc0\xaf", 2, false},            /* overlong */
+        {"\xed\xa0\x80", 3, false},        /* surrogate */
+        {"\xf4\x90\x80\x80", 4, false},    /* past U+10FFFF */
+        {"abc\xe2\x82", 5, false},         /* cut short */
+        {"\x80"
+         "abc",
+         4, false}, /* lone continuation */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        s_reset();
+        club_pk_strn(&pk, cases[i].s, cases[i].n);
+        msgpack_unpacked up;
+        assert_int_equal(club_mp_decode((uint8_t *)sb.data, sb.size, &up), 0);
+        char buf[16];
+        memset(buf, 'Z', sizeof buf);
+        bool ok = club_mp_strcpy(&up.data, buf, sizeof buf);
+        if (ok != cases[i].ok) fail_msg("case %zu: club_mp_strcpy returned %d", i, ok);
+        if (ok) {
+            assert_memory_equal(buf, cases[i].s, cases[i].n);
+            assert_int_equal(buf[cases[i].n], 0);
+        }
+        msgpack_unpacked_destroy(&up);
+    }
+    /* Not a string at all. */
+    s_reset();
+    msgpack_pack_int(&pk, 7);
+    msgpack_unpacked up;
+    assert_int_equal(club_mp_decode((uint8_t *)sb.data, sb.size, &up), 0);
+    char buf[16];
+    assert_false(club_mp_strcpy(&up.data, buf, sizeof buf));
+    assert_false(club_mp_strcpy(NULL, buf, sizeof buf));
+    msgpack_unpacked_destroy(&up);
+}
+
 static void test_precheck_refuses_lies_and_depth(void **state)
 {
     (void)state;
@@ -218,6 +269,7 @@ int main(void)
         cmocka_unit_test(test_request_roundtrip),
         cmocka_unit_test(test_bad_envelopes),
         cmocka_unit_test(test_idem_must_be_text),
+        cmocka_unit_test(test_strcpy_copies_only_text_that_fits),
         cmocka_unit_test(test_precheck_refuses_lies_and_depth),
         cmocka_unit_test(test_map_extend_adds_balance),
         cmocka_unit_test(test_header_and_ops),

@@ -18,12 +18,12 @@ static inline uint64_t s_be64(const uint8_t *p)
     return ((uint64_t)s_be32(p) << 32) | s_be32(p + 4);
 }
 
-static inline size_t s_left(const bench_mpr_t *r)
+static inline size_t s_left(const club_mpr_t *r)
 {
     return (size_t)(r->end - r->p);
 }
 
-int bench_mpr_map(bench_mpr_t *r, uint32_t *n)
+int club_mpr_map(club_mpr_t *r, uint32_t *n)
 {
     if (s_left(r) < 1) return -1;
     uint8_t t = r->p[0];
@@ -45,7 +45,7 @@ int bench_mpr_map(bench_mpr_t *r, uint32_t *n)
     return -1;
 }
 
-int bench_mpr_str(bench_mpr_t *r, const char **s, uint32_t *n)
+int club_mpr_str(club_mpr_t *r, const char **s, uint32_t *n)
 {
     if (s_left(r) < 1) return -1;
     uint8_t t = r->p[0];
@@ -73,7 +73,7 @@ int bench_mpr_str(bench_mpr_t *r, const char **s, uint32_t *n)
     return 0;
 }
 
-int bench_mpr_uint(bench_mpr_t *r, uint64_t *v)
+int club_mpr_uint(club_mpr_t *r, uint64_t *v)
 {
     if (s_left(r) < 1) return -1;
     uint8_t t = r->p[0];
@@ -117,7 +117,7 @@ int bench_mpr_uint(bench_mpr_t *r, uint64_t *v)
     }
 }
 
-int bench_mpr_bool(bench_mpr_t *r, bool *v)
+int club_mpr_bool(club_mpr_t *r, bool *v)
 {
     if (s_left(r) < 1) return -1;
     if (r->p[0] == 0xc3 || r->p[0] == 0xc2) {
@@ -130,7 +130,7 @@ int bench_mpr_bool(bench_mpr_t *r, bool *v)
 
 /* Size of the header and of the payload bytes of the value at r->p, and how many child values
  * follow it (array elements, map keys+values). -1 when truncated or not msgpack. */
-static int s_head(const bench_mpr_t *r, size_t *hdr, uint64_t *body, uint64_t *children)
+static int s_head(const club_mpr_t *r, size_t *hdr, uint64_t *body, uint64_t *children)
 {
     size_t left = s_left(r);
     if (left < 1) return -1;
@@ -257,7 +257,7 @@ static int s_head(const bench_mpr_t *r, size_t *hdr, uint64_t *body, uint64_t *c
     }
 }
 
-int bench_mpr_skip(bench_mpr_t *r)
+int club_mpr_skip(club_mpr_t *r)
 {
     uint64_t pending = 1;
     while (pending) {
@@ -274,60 +274,65 @@ int bench_mpr_skip(bench_mpr_t *r)
     return 0;
 }
 
-int bench_mpr_find(bench_mpr_t *r, const char *key)
+int club_mpr_find(club_mpr_t *r, const char *key)
 {
     size_t klen = strlen(key);
     uint32_t n;
-    if (bench_mpr_map(r, &n) < 0) return -1;
+    if (club_mpr_map(r, &n) < 0) return -1;
     for (uint32_t i = 0; i < n; i++) {
         const char *k;
         uint32_t kl;
-        if (bench_mpr_str(r, &k, &kl) < 0) return -1;
-        if (kl == klen && !memcmp(k, key, klen)) return 0;
-        if (bench_mpr_skip(r) < 0) return -1;
+        /* club_mpr_str leaves the reader where it was when the key is not a string: such a
+         * key (legal msgpack, never ours) is skipped like any value. */
+        if (club_mpr_str(r, &k, &kl) == 0) {
+            if (kl == klen && !memcmp(k, key, klen)) return 0;
+        } else if (club_mpr_skip(r) < 0) {
+            return -1;
+        }
+        if (club_mpr_skip(r) < 0) return -1;
     }
     return -1;
 }
 
-int bench_reply_parse(const uint8_t *buf, size_t len, bench_reply_t *out)
+int club_mpr_reply(const uint8_t *buf, size_t len, club_mpr_reply_t *out)
 {
     memset(out, 0, sizeof *out);
     out->ok = -1;
-    bench_mpr_t r;
-    bench_mpr_init(&r, buf, len);
+    club_mpr_t r;
+    club_mpr_init(&r, buf, len);
     uint32_t n;
-    if (bench_mpr_map(&r, &n) < 0) return -1;
+    if (club_mpr_map(&r, &n) < 0) return -1;
     for (uint32_t i = 0; i < n; i++) {
         const char *k;
         uint32_t kl;
-        if (bench_mpr_str(&r, &k, &kl) < 0) return -1;
+        if (club_mpr_str(&r, &k, &kl) < 0) return -1;
         if (kl == 3 && !memcmp(k, "rid", 3)) {
             uint64_t v;
-            if (bench_mpr_uint(&r, &v) < 0 || v > UINT32_MAX) return -1;
+            if (club_mpr_uint(&r, &v) < 0 || v > UINT32_MAX) return -1;
             out->has_rid = true;
             out->rid = (uint32_t)v;
         } else if (kl == 2 && k[0] == 'o' && k[1] == 'k') {
             bool b;
-            if (bench_mpr_bool(&r, &b) < 0) return -1;
+            if (club_mpr_bool(&r, &b) < 0) return -1;
             out->ok = b ? 1 : 0;
         } else if (kl == 2 && k[0] == 'e' && k[1] == 'v') {
-            if (bench_mpr_str(&r, &out->ev, &out->ev_len) < 0) return -1;
+            if (club_mpr_str(&r, &out->ev, &out->ev_len) < 0) return -1;
         } else if (kl == 5 && !memcmp(k, "error", 5)) {
             uint32_t m;
-            if (bench_mpr_map(&r, &m) < 0) return -1;
+            if (club_mpr_map(&r, &m) < 0) return -1;
             for (uint32_t j = 0; j < m; j++) {
                 const char *ek;
                 uint32_t ekl;
-                if (bench_mpr_str(&r, &ek, &ekl) < 0) return -1;
+                if (club_mpr_str(&r, &ek, &ekl) < 0) return -1;
                 if (ekl == 4 && !memcmp(ek, "code", 4)) {
-                    if (bench_mpr_str(&r, &out->code, &out->code_len) < 0) return -1;
-                } else if (bench_mpr_skip(&r) < 0) {
+                    if (club_mpr_str(&r, &out->code, &out->code_len) < 0) return -1;
+                } else if (club_mpr_skip(&r) < 0) {
                     return -1;
                 }
             }
         } else {
             if (kl == 4 && !memcmp(k, "data", 4)) out->has_data = true;
-            if (bench_mpr_skip(&r) < 0) return -1;
+            if (club_mpr_skip(&r) < 0) return -1;
         }
         /* A successful reply needs nothing more; a push needs only its name. */
         if (out->has_rid && out->ok == 1) return 0;

@@ -1,5 +1,5 @@
-/* wsf: see wsf.h. */
-#include "wsf.h"
+/* wsframe: see wsframe.h. */
+#include "wsframe.h"
 
 #include <strings.h>
 
@@ -9,11 +9,11 @@
 
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
-size_t bench_ws_hdr(uint8_t *out, int opcode, uint64_t len, const uint8_t *key)
+size_t club_wsf_hdr(uint8_t *out, int opcode, bool fin, uint64_t len, const uint8_t *key)
 {
     uint8_t *p = out;
     uint8_t mbit = key ? 0x80 : 0;
-    *p++ = (uint8_t)(0x80 | (opcode & 0x0f));
+    *p++ = (uint8_t)((fin ? 0x80 : 0) | (opcode & 0x0f));
     if (len < 126) {
         *p++ = (uint8_t)(mbit | len);
     } else if (len <= 0xffff) {
@@ -32,7 +32,7 @@ size_t bench_ws_hdr(uint8_t *out, int opcode, uint64_t len, const uint8_t *key)
     return (size_t)(p - out);
 }
 
-int bench_ws_parse(const uint8_t *p, size_t avail, bench_ws_frame_t *f)
+int club_wsf_parse(const uint8_t *p, size_t avail, club_wsf_frame_t *f)
 {
     if (avail < 2) return 0;
     if (p[0] & 0x70) return -1;
@@ -59,8 +59,8 @@ int bench_ws_parse(const uint8_t *p, size_t avail, bench_ws_frame_t *f)
         h += 4;
     }
     if (f->opcode >= 8) {
-        if (!f->fin || l > 125 || f->opcode > BENCH_WS_PONG) return -1;
-    } else if (f->opcode > BENCH_WS_BINARY) {
+        if (!f->fin || l > 125 || f->opcode > CLUB_WSF_PONG) return -1;
+    } else if (f->opcode > CLUB_WSF_BINARY) {
         return -1;
     }
     f->hdr = h;
@@ -68,7 +68,7 @@ int bench_ws_parse(const uint8_t *p, size_t avail, bench_ws_frame_t *f)
     return 1;
 }
 
-int bench_ws_key(char out[25])
+int club_wsf_key(char out[25])
 {
     uint8_t nonce[16];
     if (RAND_bytes(nonce, sizeof nonce) != 1) return -1;
@@ -77,7 +77,7 @@ int bench_ws_key(char out[25])
     return 0;
 }
 
-void bench_ws_accept(const char *key, size_t key_len, char out[29])
+void club_wsf_accept(const char *key, size_t key_len, char out[29])
 {
     char cat[128];
     uint8_t sha[SHA_DIGEST_LENGTH];
@@ -89,8 +89,8 @@ void bench_ws_accept(const char *key, size_t key_len, char out[29])
     out[28] = '\0';
 }
 
-bool bench_http_header(const char *head, size_t len, const char *name, const char **val,
-                       size_t *val_len)
+bool club_wsf_http_header(const char *head, size_t len, const char *name, const char **val,
+                          size_t *val_len)
 {
     size_t nl = strlen(name);
     const char *end = head + len;
@@ -118,7 +118,7 @@ bool bench_http_header(const char *head, size_t len, const char *name, const cha
     return false;
 }
 
-bool bench_http_has_token(const char *list, size_t len, const char *token)
+bool club_wsf_http_has_token(const char *list, size_t len, const char *token)
 {
     size_t tl = strlen(token);
     const char *p = list, *end = list + len;
