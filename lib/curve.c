@@ -37,7 +37,7 @@ static zcert_t *s_load(const char *name, bool secret)
 int club_curve_init(club_role_t role)
 {
     const char *dir = club_cfg_str("CLUB_CURVE_DIR", NULL);
-    if (!dir || !*dir) {
+    if (!dir || !*dir || !strcmp(dir, "off")) {
         club_log(CLUB_WARN, "curve_off",
                  "CLUB_CURVE_DIR is not set: the internal sockets are neither authenticated "
                  "nor encrypted; ./club sets it");

@@ -4,8 +4,9 @@
  * CLUB_CURVE_DIR names a folder of CZMQ certificates (club-tool keys DIR makes them; ./club
  * keeps them in $CLUB_VAR/keys): broker and broker_secret, edge and edge_secret, worker and
  * worker_secret. Each process needs its own role's secret file and the broker's public one;
- * on several hosts, copy only those. Without CLUB_CURVE_DIR the sockets are plain, and every
- * process says so in its log at start. */
+ * on several hosts, copy only those. Without CLUB_CURVE_DIR (or with CLUB_CURVE_DIR=off, to
+ * measure what CURVE costs) the sockets are plain, and every process says so in its log at
+ * start. */
 #ifndef CLUB_CURVE_H
 #define CLUB_CURVE_H
 

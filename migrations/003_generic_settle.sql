@@ -70,15 +70,6 @@ DROP FUNCTION wallet_settle_batch(bigint[], text[], text[], bytea[], text[], tex
 CREATE FUNCTION wallet_max_balance() RETURNS bigint LANGUAGE sql IMMUTABLE AS
     'SELECT 1000000000000000::bigint';
 
--- The facts of a batch document, each with its request's number.
-CREATE FUNCTION settle_facts(batch jsonb)
-RETURNS TABLE (q integer, kind text, ref text, data jsonb) LANGUAGE sql IMMUTABLE AS $$
-    SELECT x.i, f.kind, f.ref, coalesce(f.data, '{}')
-    FROM jsonb_to_recordset(batch->'reqs') AS x(i int, facts jsonb),
-         jsonb_to_recordset(x.facts) AS f(kind text, ref text, data jsonb)
-    WHERE x.facts IS NOT NULL
-$$;
-
 CREATE FUNCTION wallet_settle_batch(batch jsonb)
 RETURNS TABLE (n integer, status text, coins bigint, gems bigint, reply bytea)
 LANGUAGE plpgsql AS $$
@@ -107,6 +98,10 @@ DECLARE
     m_cur     text[];
     m_delta   bigint[];
     m_reason  text[];
+    f_q       integer[]; -- the facts: request, kind, ref, data
+    f_kind    text[];
+    f_ref     text[];
+    f_data    jsonb[];
     sink      record;
     fu        bigint[];
     fr        text[];
@@ -121,6 +116,11 @@ BEGIN
       FROM jsonb_to_recordset(batch->'reqs') AS x(i int, u bigint, idem text, op text, h text,
                                                    counter text, ref text, claim text,
                                                    reply text);
+    SELECT array_agg(x.i), array_agg(f.kind), array_agg(f.ref), array_agg(coalesce(f.data, '{}'))
+      INTO f_q, f_kind, f_ref, f_data
+      FROM jsonb_to_recordset(batch->'reqs') AS x(i int, facts jsonb),
+           jsonb_to_recordset(x.facts) AS f(kind text, ref text, data jsonb)
+     WHERE x.facts IS NOT NULL;
     IF (SELECT count(DISTINCT u) <> count(*) FROM unnest(r_user) u) THEN
         RAISE EXCEPTION 'wallet_settle_batch: a user appears twice in one call';
     END IF;
@@ -214,16 +214,17 @@ BEGIN
 
     -- The facts of the requests that went through: each kind with a sink to its owner's
     -- table (one call per kind per batch), the rest to the outbox.
-    FOR sink IN SELECT DISTINCT s.kind, s.fn FROM fact_sinks s
-                JOIN settle_facts(batch) f ON f.kind = s.kind AND st[f.q] = 'GO' LOOP
-        SELECT array_agg(r_user[f.q]), array_agg(f.ref), array_agg(f.data),
-               array_agg(r_reply[f.q])
+    FOR sink IN SELECT s.kind, s.fn FROM fact_sinks s WHERE s.kind = ANY (f_kind) LOOP
+        SELECT array_agg(r_user[f.q]), array_agg(f.ref), array_agg(f.d), array_agg(r_reply[f.q])
           INTO fu, fr, fd, fp
-          FROM settle_facts(batch) f WHERE f.kind = sink.kind AND st[f.q] = 'GO';
-        EXECUTE format('SELECT %s($1, $2, $3, $4)', sink.fn) USING fu, fr, fd, fp;
+          FROM unnest(f_q, f_kind, f_ref, f_data) AS f(q, kind, ref, d)
+         WHERE f.kind = sink.kind AND st[f.q] = 'GO';
+        IF fu IS NOT NULL THEN
+            EXECUTE format('SELECT %s($1, $2, $3, $4)', sink.fn) USING fu, fr, fd, fp;
+        END IF;
     END LOOP;
     INSERT INTO outbox (user_id, kind, ref, data)
-    SELECT r_user[f.q], f.kind, f.ref, f.data FROM settle_facts(batch) f
+    SELECT r_user[f.q], f.kind, f.ref, f.d FROM unnest(f_q, f_kind, f_ref, f_data) AS f(q, kind, ref, d)
     WHERE st[f.q] = 'GO' AND NOT EXISTS (SELECT 1 FROM fact_sinks s WHERE s.kind = f.kind);
 
     INSERT INTO idem_keys (user_id, key, op, req_hash, reply, coins, gems)

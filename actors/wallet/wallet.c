@@ -52,7 +52,9 @@ typedef struct settle {
     bool dup;      /* refused by a unique constraint on what it would write (a fact) */
     club_err_t code;
     int64_t coins, gems;
-    char *owned;    /* a reply base this settle built itself (daily bonus) */
+    char *owned;     /* a reply base this settle built itself (daily bonus) */
+    char *facts_buf; /* facts this settle built itself, and their decoded form */
+    msgpack_unpacked facts_up;
     uint8_t *final; /* composed data bytes */
     size_t final_len;
     struct settle *next;
@@ -397,6 +399,8 @@ static void s_flush(club_actor_t *actor)
             free(s->replay);
             free(s->final);
             free(s->owned);
+            if (s->facts_buf) msgpack_unpacked_destroy(&s->facts_up);
+            free(s->facts_buf);
             free(s);
             s = next;
         }
@@ -535,6 +539,22 @@ void op_wallet_daily_bonus(club_call_t *call)
     club_pk_kv_int(&pk, "coins", coins[rank]);
     club_pk_kv_int(&pk, "gems", gems[rank]);
     s->owned = sb.data;
+    /* The claim as a fact for the domains that count them (missions): the outbox. */
+    msgpack_sbuffer fb;
+    msgpack_sbuffer_init(&fb);
+    msgpack_packer_init(&pk, &fb, msgpack_sbuffer_write);
+    msgpack_pack_array(&pk, 1);
+    msgpack_pack_map(&pk, 3);
+    club_pk_kv_str(&pk, "kind", "daily_bonus");
+    club_pk_kv_str(&pk, "ref", s->claim);
+    club_pk_str(&pk, "data");
+    msgpack_pack_map(&pk, 3);
+    club_pk_kv_int(&pk, "coins", coins[rank]);
+    club_pk_kv_int(&pk, "gems", gems[rank]);
+    club_pk_kv_str(&pk, "rank", club_rank_name(rank));
+    s->facts_buf = fb.data;
+    msgpack_unpacked_init(&s->facts_up);
+    bool facts_ok = club_mp_decode((const uint8_t *)fb.data, fb.size, &s->facts_up) == 0;
     s->req = (club_settle_req_t){
         .user = call->hdr.user,
         .idem = s->idem[0] ? s->idem : NULL,
@@ -547,6 +567,7 @@ void op_wallet_daily_bonus(club_call_t *call)
         .reply_len = sb.size,
         .moves = s->moves,
         .nmoves = nmoves,
+        .facts = facts_ok ? &s->facts_up.data : NULL,
     };
     s_enqueue(s);
 }

@@ -170,6 +170,20 @@ static void test_daily_bonus(void **state)
     CC_EQ(cc_int(b, "coins"), coins);
     CC_EQ(cc_int(b, "gems"), gems);
     CC_LEDGER_OK(u.id);
+    /* The claim is a fact for other domains, written once with the grant (the outbox). */
+    int64_t facts = -1, granted = -1;
+    CC_CHECK(cc_pg_i64(&facts,
+                       "SELECT count(*) FROM outbox WHERE user_id = %lld AND kind = "
+                       "'daily_bonus'",
+                       (long long)u.id) == 0,
+             "cannot read the outbox");
+    CC_EQ(facts, 1);
+    CC_CHECK(cc_pg_i64(&granted,
+                       "SELECT (data->>'coins')::bigint FROM outbox WHERE user_id = "
+                       "%lld AND kind = 'daily_bonus'",
+                       (long long)u.id) == 0,
+             "cannot read the outbox");
+    CC_EQ(granted, coins - WELCOME);
     cc_destroy(&c);
     cc_destroy(&c2);
 }

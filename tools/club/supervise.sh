@@ -183,7 +183,7 @@ supervisor_running() { pid_alive "$RUN_DIR/supervisor.pid" _supervise; }
 # The stack's CURVE certificates (lib/curve.h): every process of the stack holds one, and the
 # broker routes nothing for a process without.
 ensure_keys() {
-  [ -f "$CLUB_CURVE_DIR/broker_secret" ] && return 0
+  [ "$CLUB_CURVE_DIR" = off ] || [ -f "$CLUB_CURVE_DIR/broker_secret" ] && return 0
   say "making the CURVE certificates of the internal sockets in $CLUB_CURVE_DIR ..."
   "$CLUB_BUILD_DIR/club-tool" keys "$CLUB_CURVE_DIR" >/dev/null ||
     die "could not make the certificates in $CLUB_CURVE_DIR (club-tool keys)"
