@@ -102,6 +102,9 @@ DECLARE
     f_kind    text[];
     f_ref     text[];
     f_data    jsonb[];
+    f_user    bigint[];
+    f_reply   bytea[];
+    go        boolean[]; -- st = 'GO', as a fixed-width array: a subscript of it is O(1)
     sink      record;
     fu        bigint[];
     fr        text[];
@@ -116,9 +119,12 @@ BEGIN
       FROM jsonb_to_recordset(batch->'reqs') AS x(i int, u bigint, idem text, op text, h text,
                                                    counter text, ref text, claim text,
                                                    reply text);
-    SELECT array_agg(x.i), array_agg(f.kind), array_agg(f.ref), array_agg(coalesce(f.data, '{}'))
-      INTO f_q, f_kind, f_ref, f_data
-      FROM jsonb_to_recordset(batch->'reqs') AS x(i int, facts jsonb),
+    -- Each fact with its request's user and reply, read here rather than by subscripting
+    -- r_reply later (a subscript of an array of variable-width values walks it from the start).
+    SELECT array_agg(x.i), array_agg(f.kind), array_agg(f.ref), array_agg(coalesce(f.data, '{}')),
+           array_agg(x.u), array_agg(decode(x.reply, 'hex'))
+      INTO f_q, f_kind, f_ref, f_data, f_user, f_reply
+      FROM jsonb_to_recordset(batch->'reqs') AS x(i int, u bigint, reply text, facts jsonb),
            jsonb_to_recordset(x.facts) AS f(kind text, ref text, data jsonb)
      WHERE x.facts IS NOT NULL;
     IF (SELECT count(DISTINCT u) <> count(*) FROM unnest(r_user) u) THEN
@@ -214,18 +220,19 @@ BEGIN
 
     -- The facts of the requests that went through: each kind with a sink to its owner's
     -- table (one call per kind per batch), the rest to the outbox.
+    go := ARRAY(SELECT x = 'GO' FROM unnest(st) WITH ORDINALITY AS u(x, i) ORDER BY i);
     FOR sink IN SELECT s.kind, s.fn FROM fact_sinks s WHERE s.kind = ANY (f_kind) LOOP
-        SELECT array_agg(r_user[f.q]), array_agg(f.ref), array_agg(f.d), array_agg(r_reply[f.q])
+        SELECT array_agg(f.u), array_agg(f.ref), array_agg(f.d), array_agg(f.rep)
           INTO fu, fr, fd, fp
-          FROM unnest(f_q, f_kind, f_ref, f_data) AS f(q, kind, ref, d)
-         WHERE f.kind = sink.kind AND st[f.q] = 'GO';
+          FROM unnest(f_q, f_kind, f_ref, f_data, f_user, f_reply) AS f(q, kind, ref, d, u, rep)
+         WHERE f.kind = sink.kind AND go[f.q];
         IF fu IS NOT NULL THEN
             EXECUTE format('SELECT %s($1, $2, $3, $4)', sink.fn) USING fu, fr, fd, fp;
         END IF;
     END LOOP;
     INSERT INTO outbox (user_id, kind, ref, data)
-    SELECT r_user[f.q], f.kind, f.ref, f.d FROM unnest(f_q, f_kind, f_ref, f_data) AS f(q, kind, ref, d)
-    WHERE st[f.q] = 'GO' AND NOT EXISTS (SELECT 1 FROM fact_sinks s WHERE s.kind = f.kind);
+    SELECT f.u, f.kind, f.ref, f.d FROM unnest(f_q, f_kind, f_ref, f_data, f_user) AS f(q, kind, ref, d, u)
+    WHERE go[f.q] AND NOT EXISTS (SELECT 1 FROM fact_sinks s WHERE s.kind = f.kind);
 
     INSERT INTO idem_keys (user_id, key, op, req_hash, reply, coins, gems)
     SELECT u, idem, op, h, rep, bc + dc, bg + dg
