@@ -781,12 +781,8 @@ void op_rps_play(club_call_t *call)
 
 static int s_init(void)
 {
-    const char *pg = club_cfg_str("CLUB_PG", NULL);
-    if (!pg) {
-        club_log(CLUB_ERROR, "config", "games needs CLUB_PG; ./club up sets it");
-        return -1;
-    }
-    S.db = club_db_new(pg);
+    S.db = club_db_from_config("games");
+    if (!S.db) return -1;
     club_u64map_init(&S.users);
     uint64_t num, den;
     double rtp = slot_rtp_exact(slot_default(), &num, &den);
