@@ -15,8 +15,10 @@
  * have, sorts the records into one outgoing batch per worker and per caller, and sends those
  * at the end of the pass: a frame is shared with zmq_msg_copy, never copied.
  *
- * Per-user domains are sharded: a request goes to a live worker of shard user % shards, so
- * one user's commands meet one worker, in order. A request for a domain (or shard) with no
+ * Sharded domains: a request goes to a live worker of shard key % shards, the key being the
+ * op's shard key (the user for per-user ops, an argument's hash for ops sharded by one), so
+ * one user's commands meet one worker, in order; an op of shard none (CLUB_F_ANY_SHARD) goes
+ * to any worker of its domain. A request for a domain (or shard) with no
  * live worker waits up to CLUB_BROKER_WAIT_MS (2 s) for one to announce itself, then the
  * caller gets UNAVAILABLE: never a hang. Workers and broker exchange heartbeats every second;
  * a worker silent for three is forgotten.
@@ -179,7 +181,7 @@ static bool s_stalled(const worker_t *w, int64_t now)
     return w->inflight && now - w->progress > STICKY_QUIET_MS;
 }
 
-static worker_t *s_pick(broker_t *b, const char *domain, size_t dlen, uint64_t user)
+static worker_t *s_pick(broker_t *b, const char *domain, size_t dlen, uint64_t key, bool any)
 {
     int64_t now = club_mono_ms();
     worker_t *best = NULL, *recent = NULL;
@@ -188,7 +190,7 @@ static worker_t *s_pick(broker_t *b, const char *domain, size_t dlen, uint64_t u
         for (int i = 0; i < w->nregs; i++) {
             const reg_t *r = &w->regs[i];
             if (strlen(r->name) != dlen || memcmp(r->name, domain, dlen)) continue;
-            if (r->shards > 1 && club_shard_of(user, r->shards) != r->shard) continue;
+            if (!any && r->shards > 1 && club_shard_of(key, r->shards) != r->shard) continue;
             bool stalled = s_stalled(w, now);
             if (!best || (best_stalled && !stalled) ||
                 (stalled == best_stalled && w->inflight < best->inflight)) {
@@ -227,7 +229,8 @@ static void s_reply_status(broker_t *b, const void *caller, size_t clen, const c
 static int s_route(broker_t *b, const club_hdr_t *hdr, zmq_msg_t *hf, zmq_msg_t *caller,
                    zmq_msg_t *domain, zmq_msg_t *body)
 {
-    worker_t *w = s_pick(b, (const char *)zmq_msg_data(domain), zmq_msg_size(domain), hdr->user);
+    worker_t *w = s_pick(b, (const char *)zmq_msg_data(domain), zmq_msg_size(domain), hdr->key,
+                         hdr->flags & CLUB_F_ANY_SHARD);
     if (!w) return -1;
     club_frames_add_msg(&w->out, hf);
     club_frames_add_msg(&w->out, caller);

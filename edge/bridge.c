@@ -282,18 +282,20 @@ static void s_safety_cb(lws_sorted_usec_list_t *sul)
 
 /* ---- requests out ---- */
 
-int edge_bridge_forward(uint64_t conn_id, uint32_t rid, const club_op_t *op, uint64_t user,
-                        uint8_t rank, uint64_t sid, const uint8_t *body, size_t len)
+int edge_bridge_forward(uint64_t conn_id, uint32_t rid, const club_op_t *op, uint64_t key,
+                        uint64_t user, uint8_t rank, uint64_t sid, const uint8_t *body, size_t len)
 {
     if (!s_b.dealer) return -1;
     if (s_b.head - s_b.tail == s_b.cap) s_ring_grow();
     uint64_t corr = s_b.head;
     club_hdr_t hdr = {.kind = CLUB_K_REQ,
+                      .flags = (op->flags & CLUB_OP_SHARD_NONE) ? CLUB_F_ANY_SHARD : 0,
                       .rank = user ? rank : CLUB_RANK_NONE,
                       .rid = rid,
                       .corr = corr,
                       .user = user,
-                      .sid = user ? sid : 0};
+                      .sid = user ? sid : 0,
+                      .key = key};
     uint8_t hb[CLUB_HDR_SIZE];
     club_hdr_encode(&hdr, hb);
     /* With ZMQ_IMMEDIATE a message is refused (EAGAIN) while the broker is not connected,

@@ -131,8 +131,8 @@ void edge_bridge_destroy(void);
 /* Adds [hdr REQ][domain][body] for connection conn_id to this pass's batch for the broker
  * (sent by edge_bridge_after_service). body is the client's frame as is.
  * Returns 0, or -1 when the broker cannot take it now (the caller answers UNAVAILABLE). */
-int edge_bridge_forward(uint64_t conn_id, uint32_t rid, const club_op_t *op, uint64_t user,
-                        uint8_t rank, uint64_t sid, const uint8_t *body, size_t len);
+int edge_bridge_forward(uint64_t conn_id, uint32_t rid, const club_op_t *op, uint64_t key,
+                        uint64_t user, uint8_t rank, uint64_t sid, const uint8_t *body, size_t len);
 /* Subscribes (on) or unsubscribes the user's push and kick topics. ws.c calls it when the
  * first connection of a user authenticates and when the last one goes. */
 void edge_bridge_watch_user(uint64_t user, bool on);

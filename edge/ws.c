@@ -478,8 +478,9 @@ static void s_on_message(edge_conn_t *c, const uint8_t *buf, size_t len, bool te
         }
     }
     club_counter_add(edge_m.requests[edge_op_index(op)], 1);
-    if (edge_bridge_forward(c->id, req.rid, op, expired ? 0 : c->user, c->rank, c->sid, buf, len) !=
-        0)
+    uint64_t user = expired ? 0 : c->user;
+    if (edge_bridge_forward(c->id, req.rid, op, club_op_shard_key(op, req.args, user), user,
+                            c->rank, c->sid, buf, len) != 0)
         edge_conn_send_err(c, req.rid, CLUB_E_UNAVAILABLE,
                            "the broker is not reachable; retry with the same idem");
 done:

@@ -406,7 +406,8 @@ int club_actor_request(club_actor_t *self, const char *domain, uint64_t user, co
     p->deadline_ms = club_mono_ms() + timeout_ms;
     p->fn = fn;
     p->ctx = ctx;
-    club_hdr_t h = {.kind = CLUB_K_REQ, .flags = CLUB_F_INTERNAL, .corr = p->corr, .user = user};
+    club_hdr_t h = {
+        .kind = CLUB_K_REQ, .flags = CLUB_F_INTERNAL, .corr = p->corr, .user = user, .key = user};
     uint8_t hb[CLUB_HDR_SIZE];
     club_hdr_encode(&h, hb);
     const void *parts[3] = {hb, domain, body};

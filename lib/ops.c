@@ -33,6 +33,20 @@ const char *const *club_op_schema_errors(size_t *n)
     return s_schema_errors;
 }
 
+uint64_t club_op_shard_key(const club_op_t *op, const msgpack_object *args, uint64_t user)
+{
+    if (op->flags & CLUB_OP_SHARD_NONE) return 0;
+    if (!(op->flags & CLUB_OP_SHARD_ARG)) return user;
+    const msgpack_object *v = club_mp_get(args, op->shard_arg);
+    int64_t i;
+    if (v && club_mp_i64(v, &i)) return (uint64_t)i;
+    uint64_t h = 1469598103934665603ULL;
+    if (v && v->type == MSGPACK_OBJECT_STR)
+        for (uint32_t k = 0; k < v->via.str.size; k++)
+            h = (h ^ (uint8_t)v->via.str.ptr[k]) * 1099511628211ULL;
+    return h;
+}
+
 /* ---- argument checks ---- */
 
 static const char *const s_type_names[] = {"any value",     "an integer", "a string",

@@ -67,6 +67,11 @@ size_t club_op_index(const club_op_t *op);
 /* The error codes schemas/ops.json lists, for checking msg.h's enum against the schema. */
 const char *const *club_op_schema_errors(size_t *n);
 
+/* The key the broker routes op by: the user for a per-user op, 0 for one any worker serves,
+ * and for an op sharded by an argument (shard arg:NAME) a hash of that argument's value (FNV-1a
+ * over its string, or its integer), so every request about one board meets one worker. */
+uint64_t club_op_shard_key(const club_op_t *op, const msgpack_object *args, uint64_t user);
+
 /* Checks args (a map, or NULL for none) against op's schema. Returns CLUB_OK, or the error
  * code with a message in why that names the field and what it must be, e.g.
  * "bets[2].amount must be an integer". Unknown keys are ignored: the protocol may add fields. */

@@ -35,6 +35,7 @@ void club_hdr_encode(const club_hdr_t *h, uint8_t out[CLUB_HDR_SIZE])
     s_put64(out + 16, h->user);
     s_put64(out + 24, (uint64_t)h->exp);
     s_put64(out + 32, h->sid);
+    s_put64(out + 40, h->key);
 }
 
 int club_hdr_decode(const uint8_t *in, size_t len, club_hdr_t *h)
@@ -49,6 +50,7 @@ int club_hdr_decode(const uint8_t *in, size_t len, club_hdr_t *h)
     h->user = s_get64(in + 16);
     h->exp = (int64_t)s_get64(in + 24);
     h->sid = s_get64(in + 32);
+    h->key = s_get64(in + 40);
     return 0;
 }
 

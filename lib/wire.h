@@ -44,6 +44,7 @@ enum {
                               until hdr.exp; the edge sends user/rank/sid on later requests */
     CLUB_F_AUTH_CLEAR = 2, /* this connection is no longer authenticated */
     CLUB_F_INTERNAL = 4,   /* on REQ: sent by a worker, not an edge; internal ops need it */
+    CLUB_F_ANY_SHARD = 8,  /* on REQ: any worker of the domain will do (an op of shard none) */
 };
 
 /* Ranks as carried in hdr.rank. */
@@ -61,9 +62,10 @@ typedef struct {
     uint64_t user;  /* authenticated user on REQ (0 = none); the new user on AUTH_SET */
     int64_t exp;    /* on AUTH_SET: access token expiry, unix seconds */
     uint64_t sid;   /* login session (refresh family) of the connection; set by AUTH_SET */
+    uint64_t key;   /* on REQ: the shard key the broker routes by (club_op_shard_key) */
 } club_hdr_t;
 
-#define CLUB_HDR_SIZE 40
+#define CLUB_HDR_SIZE 48
 
 /* Fixed little-endian layout, independent of the host's struct packing. */
 void club_hdr_encode(const club_hdr_t *h, uint8_t out[CLUB_HDR_SIZE]);
@@ -123,10 +125,11 @@ void club_topic_user(uint64_t user, char out[CLUB_TOPIC_LEN + 1]);
  * -1 on EINTR or error. */
 int club_zwait(void *const *socks, int nsocks, int fd, int timeout_ms, bool *fd_ready);
 
-/* Per-user domains are sharded: shard = user % shards. */
-static inline uint32_t club_shard_of(uint64_t user, uint32_t shards)
+/* Sharded domains: shard = key % shards, the key being the op's (club_op_shard_key: the
+ * user for per-user ops, a hash of an argument for ops sharded by one). */
+static inline uint32_t club_shard_of(uint64_t key, uint32_t shards)
 {
-    return shards ? (uint32_t)(user % shards) : 0;
+    return shards ? (uint32_t)(key % shards) : 0;
 }
 
 #endif

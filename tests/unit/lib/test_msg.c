@@ -231,7 +231,8 @@ static void test_header_and_ops(void **state)
                     .corr = 1ULL << 60,
                     .user = 77,
                     .exp = 1800000000,
-                    .sid = 5};
+                    .sid = 5,
+                    .key = 0xfeedfacecafebeefULL};
     uint8_t b[CLUB_HDR_SIZE];
     club_hdr_encode(&h, b);
     club_hdr_t g;

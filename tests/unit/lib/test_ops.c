@@ -70,6 +70,39 @@ static void test_table_flags(void **state)
     assert_null(club_op_find("slot.spi", 8));
 }
 
+static void test_shard_keys(void **state)
+{
+    (void)state;
+    assert_int_equal(club_op_shard_key(club_op_find("slot.spin", 9), NULL, 42), 42);
+    assert_int_equal(club_op_shard_key(club_op_find("sys.ping", 8), NULL, 42), 0);
+    /* An op sharded by an argument: one board, one key, whoever asks; an integer as itself. */
+    club_op_t board = {
+        .name = "rank.top", .domain = "ranking", .flags = CLUB_OP_SHARD_ARG, .shard_arg = "board"};
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    uint64_t keys[3];
+    const char *args[3] = {"{board: 'wins', limit: 10}", "{board: 'wins'}", "{board: 'xp'}"};
+    for (int i = 0; i < 3; i++) {
+        msgpack_sbuffer_clear(&sb);
+        assert_int_equal(cc_pack_json(&pk, args[i]), 0);
+        msgpack_unpacked up;
+        assert_int_equal(club_mp_decode((const uint8_t *)sb.data, sb.size, &up), 0);
+        keys[i] = club_op_shard_key(&board, &up.data, (uint64_t)i + 1);
+        msgpack_unpacked_destroy(&up);
+    }
+    assert_true(keys[0] == keys[1]);
+    assert_true(keys[0] != keys[2]);
+    msgpack_sbuffer_clear(&sb);
+    assert_int_equal(cc_pack_json(&pk, "{board: 7}"), 0);
+    msgpack_unpacked up;
+    assert_int_equal(club_mp_decode((const uint8_t *)sb.data, sb.size, &up), 0);
+    assert_int_equal(club_op_shard_key(&board, &up.data, 1), 7);
+    msgpack_unpacked_destroy(&up);
+    msgpack_sbuffer_destroy(&sb);
+}
+
 static void test_types_and_presence(void **state)
 {
     (void)state;
@@ -130,6 +163,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_flags),
+        cmocka_unit_test(test_shard_keys),
         cmocka_unit_test(test_types_and_presence),
         cmocka_unit_test(test_ranges_and_strings),
         cmocka_unit_test(test_nested),
