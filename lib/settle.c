@@ -1,5 +1,7 @@
 #include "settle.h"
 
+#include "u64map.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -199,4 +201,19 @@ void club_settle_doc_json(const club_settle_doc_t *d, msgpack_sbuffer *out)
     s_puts(out, "],\"moves\":[");
     s_put(out, d->moves.data ? d->moves.data : "", d->moves.size);
     s_put(out, "]}", 3); /* with the NUL */
+}
+
+int club_settle_passes(const uint64_t *users, int n, int *out)
+{
+    club_u64map_t seen; /* user -> settles of it so far, as a pointer-sized count */
+    club_u64map_init(&seen);
+    int npass = 0;
+    for (int i = 0; i < n; i++) {
+        uintptr_t k = (uintptr_t)club_u64map_get(&seen, users[i]);
+        club_u64map_put(&seen, users[i], (void *)(k + 1));
+        out[i] = (int)k;
+        if ((int)k + 1 > npass) npass = (int)k + 1;
+    }
+    club_u64map_free(&seen);
+    return npass;
 }

@@ -53,6 +53,12 @@ void club_settle_doc_add(club_settle_doc_t *d, const club_settle_req_t *r);
 /* The whole document as NUL-terminated JSON text in out (cleared first). */
 void club_settle_doc_json(const club_settle_doc_t *d, msgpack_sbuffer *out);
 
+/* Splits a batch into passes, one wallet_settle_batch() call each, so that no call sees a
+ * user twice and each user's settles apply in the order given: settle i goes to pass out[i],
+ * a user's first settle to pass 0, the second to pass 1, and so on. Returns the number of
+ * passes (0 for n == 0). */
+int club_settle_passes(const uint64_t *users, int n, int *out);
+
 /* Appends o as JSON: maps with string keys, arrays, integers, booleans, nil, strings, and
  * bin as a hex string. Returns false (having written part of it) for what JSON cannot hold:
  * a float that is not finite, or a map key that is not a string. */

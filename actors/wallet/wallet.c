@@ -253,25 +253,31 @@ static int s_run(settle_t *head)
     if (!c) return -1;
     static pass_t *passes; /* kept across batches, see s_pass_reset() */
     static int ncap;
-    int npass = 0;
-    club_u64map_t seen; /* user -> number of settles so far, as a pointer-sized count */
-    club_u64map_init(&seen);
-    for (settle_t *s = head; s; s = s->next) {
-        uintptr_t k = (uintptr_t)club_u64map_get(&seen, s->req.user);
-        club_u64map_put(&seen, s->req.user, (void *)(k + 1));
-        if ((int)k == npass) {
-            if (npass == ncap) {
-                passes = club_realloc(passes, (size_t)(ncap + 1) * sizeof *passes);
-                memset(&passes[ncap], 0, sizeof *passes);
-                club_settle_doc_init(&passes[ncap].doc);
-                msgpack_sbuffer_init(&passes[ncap].json);
-                ncap++;
-            }
-            s_pass_reset(&passes[npass++]);
-        }
-        s_pass_add(&passes[k], s);
+    static uint64_t *users;
+    static int *pass_of, ucap;
+    int n = 0;
+    for (settle_t *s = head; s; s = s->next)
+        n++;
+    if (n > ucap) {
+        ucap = n;
+        users = club_realloc(users, (size_t)ucap * sizeof *users);
+        pass_of = club_realloc(pass_of, (size_t)ucap * sizeof *pass_of);
     }
-    club_u64map_free(&seen);
+    int i = 0;
+    for (settle_t *s = head; s; s = s->next)
+        users[i++] = s->req.user;
+    int npass = club_settle_passes(users, n, pass_of);
+    for (; ncap < npass; ncap++) {
+        passes = club_realloc(passes, (size_t)(ncap + 1) * sizeof *passes);
+        memset(&passes[ncap], 0, sizeof *passes);
+        club_settle_doc_init(&passes[ncap].doc);
+        msgpack_sbuffer_init(&passes[ncap].json);
+    }
+    for (int k = 0; k < npass; k++)
+        s_pass_reset(&passes[k]);
+    i = 0;
+    for (settle_t *s = head; s; s = s->next)
+        s_pass_add(&passes[pass_of[i++]], s);
 
     int rc = -1;
     bool committed = false, anomaly = false;

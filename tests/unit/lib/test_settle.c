@@ -112,9 +112,33 @@ static void test_facts_as_json(void **state)
     msgpack_sbuffer_destroy(&out);
 }
 
+/* A batch splits so that no call sees a user twice and each user's settles keep their order. */
+static void test_passes(void **state)
+{
+    (void)state;
+    uint64_t users[] = {5, 7, 5, 9, 5, 7, 11};
+    int out[7];
+    assert_int_equal(club_settle_passes(users, 7, out), 3);
+    int want[] = {0, 0, 1, 0, 2, 1, 0};
+    assert_memory_equal(out, want, sizeof want);
+    assert_int_equal(club_settle_passes(users, 0, out), 0);
+    /* Many users once each: one pass; one user many times: one pass each. */
+    uint64_t many[1000], one[50];
+    int o1[1000], o2[50];
+    for (int i = 0; i < 1000; i++)
+        many[i] = (uint64_t)i * 7919 + 1;
+    for (int i = 0; i < 50; i++)
+        one[i] = 3;
+    assert_int_equal(club_settle_passes(many, 1000, o1), 1);
+    assert_int_equal(club_settle_passes(one, 50, o2), 50);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(o2[i], i);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_passes),
         cmocka_unit_test(test_document),
         cmocka_unit_test(test_facts_as_json),
     };
