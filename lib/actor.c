@@ -551,10 +551,13 @@ int club_actor_run(club_actor_t *self)
         if (now - self->last_broker_ms > HB_INTERVAL_MS * HB_LIVENESS &&
             now >= self->reconnect_at_ms) {
             club_log(CLUB_WARN, "broker_silent",
-                     "no heartbeat from the broker for %lld ms; "
-                     "reconnecting",
+                     "no heartbeat from the broker for %lld ms; announcing this worker again",
                      (long long)(now - self->last_broker_ms));
-            s_connect_worker(self);
+            /* The same socket: ZeroMQ reconnects it by itself to a broker that restarted, and
+             * one that forgot us learns of us from READY. (Closing and remaking it, with
+             * CURVE, left libzmq's half-torn connection unfreed.) */
+            s_send_ready(self);
+            self->last_broker_ms = now;
             self->reconnect_at_ms = now + self->reconnect_backoff_ms;
             self->reconnect_backoff_ms =
                 self->reconnect_backoff_ms * 2 > 5000 ? 5000 : self->reconnect_backoff_ms * 2;
