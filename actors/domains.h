@@ -7,8 +7,4 @@
 #include "actor.h"
 #include "op_handlers.h"
 
-/* Shared by the domains that move money: SHA-256 over op and the packed args, so a retry
- * with the same idem can be told apart from a different request. */
-void actors_request_hash(const club_call_t *call, uint8_t out[32]);
-
 #endif

@@ -581,3 +581,18 @@ int club_actor_run(club_actor_t *self)
              self->spec.shard);
     return 0;
 }
+
+void club_call_hash(const club_call_t *call, uint8_t out[32])
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    club_pk_strn(&pk, call->req.op, call->req.op_len);
+    if (call->req.args)
+        msgpack_pack_object(&pk, *call->req.args);
+    else
+        msgpack_pack_nil(&pk);
+    club_sha256(sb.data, sb.size, out);
+    msgpack_sbuffer_destroy(&sb);
+}

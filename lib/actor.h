@@ -107,6 +107,10 @@ void club_call_error(club_call_t *call, club_err_t code, const char *fmt, ...)
  * call frees it. */
 void club_call_defer(club_call_t *call);
 
+/* SHA-256 over the op and its packed args: a settle stores it with the idem, so a retry with
+ * the same idem is told apart from a different request. */
+void club_call_hash(const club_call_t *call, uint8_t out[32]);
+
 /* --- calls to other domains --- */
 
 /* `reply` is the decoded reply map, or NULL when status is CLUB_E_UNAVAILABLE (no worker, or

@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "msg.h"
 #include "util.h"
 
 struct club_db {
@@ -109,4 +110,29 @@ bool club_db_ok(club_db_t *self, const PGresult *res, const char *what)
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return true;
     club_log(CLUB_ERROR, "db_error", "%s: %s", what, PQresultErrorMessage(res));
     return false;
+}
+
+void club_db_pack_rows(msgpack_packer *pk, const PGresult *r, const club_db_col_t *cols, int ncols)
+{
+    int n = PQntuples(r);
+    msgpack_pack_array(pk, (size_t)n);
+    for (int i = 0; i < n; i++) {
+        msgpack_pack_map(pk, (size_t)ncols);
+        for (int c = 0; c < ncols; c++) {
+            const char *v = PQgetvalue(r, i, c);
+            club_pk_str(pk, cols[c].key);
+            if (cols[c].type == CLUB_COL_STR) {
+                club_pk_str(pk, v);
+            } else if (cols[c].type == CLUB_COL_BOOL) {
+                if (v[0] == 't')
+                    msgpack_pack_true(pk);
+                else
+                    msgpack_pack_false(pk);
+            } else {
+                int64_t x = 0;
+                club_parse_i64(v, &x);
+                msgpack_pack_int64(pk, x);
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@
 #define CLUB_DB_H
 
 #include <libpq-fe.h>
+#include <msgpack.h>
 #include <stdbool.h>
 
 typedef struct club_db club_db_t;
@@ -33,5 +34,16 @@ void club_db_check(club_db_t *self);
 /* Drops the connection (the next call reconnects): after a pipeline that could not be sent
  * or left, the session's state is unknown and it is never reused half-open. */
 void club_db_reset(club_db_t *self);
+
+/* One column of a result as a field of a reply: its key and how the text is packed. */
+typedef enum { CLUB_COL_INT, CLUB_COL_STR, CLUB_COL_BOOL } club_col_type_t;
+typedef struct {
+    const char *key;
+    club_col_type_t type;
+} club_db_col_t;
+
+/* Packs the rows of r as an array of maps, column i of each row as cols[i] (a list op's
+ * reply: {pulls: [...]}). */
+void club_db_pack_rows(msgpack_packer *pk, const PGresult *r, const club_db_col_t *cols, int ncols);
 
 #endif

@@ -1,6 +1,19 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdio.h>
+
+void stats_test_add(stats_test_t *tests, int *n, int max, const char *name, double stat, int df,
+                    double p)
+{
+    if (*n >= max) return;
+    stats_test_t *t = &tests[(*n)++];
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->stat = stat;
+    t->df = df;
+    t->p = p;
+    t->pass = p >= 0.01;
+}
 
 /* Q(a, x) = 1 - P(a, x): series for x < a + 1, Lentz's continued fraction otherwise. */
 double stats_gamma_q(double a, double x)
@@ -55,13 +68,21 @@ double stats_chi_square(const uint64_t *counts, const double *probs, size_t k, d
     return stats_gamma_q(*df / 2.0, s / 2.0);
 }
 
+/* Computed directly rather than through stats_chi_square, so k has no upper bound (an item
+ * pool may be long). */
 double stats_chi_square_uniform(const uint64_t *counts, size_t k, double *stat, int *df)
 {
-    double probs[4096];
-    if (k > 4096) k = 4096;
+    uint64_t n = 0;
     for (size_t i = 0; i < k; i++)
-        probs[i] = 1.0 / (double)k;
-    return stats_chi_square(counts, probs, k, stat, df);
+        n += counts[i];
+    double e = (double)n / (double)k, s = 0;
+    for (size_t i = 0; i < k; i++) {
+        double d = (double)counts[i] - e;
+        s += d * d / e;
+    }
+    *stat = s;
+    *df = (int)k - 1;
+    return stats_gamma_q(*df / 2.0, s / 2.0);
 }
 
 double stats_runs_test(const uint8_t *bits, size_t n, double *z)

@@ -4,8 +4,23 @@
 #ifndef CLUB_STATS_H
 #define CLUB_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#define STATS_Z99 2.5758293035489004 /* two-sided 99% quantile of the normal distribution */
+
+/* One test of a report: chi-square (df > 0) or a z-type score (df 0), passing at 99%. */
+typedef struct {
+    char name[48];
+    double stat, p;
+    int df;
+    bool pass;
+} stats_test_t;
+
+/* Appends a test to tests[*n] unless max are there already; it passes when p >= 0.01. */
+void stats_test_add(stats_test_t *tests, int *n, int max, const char *name, double stat, int df,
+                    double p);
 
 /* Pearson chi-square of observed counts against equal expected counts. *stat and *df are
  * set; returns the p-value. */

@@ -1,13 +1,8 @@
 /* games: provably-fair seeds, the slot, roulette and rock-paper-scissors.
  *
- * Each user's games run one at a time in this worker (the broker sends a user's requests to
- * one shard): while a spin waits for its wallet settle, the user's later requests queue
- * behind it, so nonces advance strictly 0, 1, 2, ... under a seed pair and never skip. Other
- * users' spins go on meanwhile; the wallet commits them together.
- *
- * The nonce lives in memory between spins and is re-read from Postgres (the rounds under the
- * active seed) whenever its value is in doubt: on first use, after a wallet call that got no
- * answer, and when the wallet says the nonce was already used (STALE_NONCE). */
+ * A user's seeds, nonce and rounds go through lib/play (one round at a time per user, the
+ * nonce cached and re-read when in doubt, the settle sent again after a lost answer); this
+ * file is the games' rules and replies. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,131 +13,25 @@
 #include "fair.h"
 #include "stakes.h"
 #include "log.h"
+#include "play.h"
 #include "roulette.h"
 #include "rps.h"
 #include "slot.h"
-#include "u64map.h"
 #include "util.h"
 
-/* A settle whose answer is lost is sent again (it is idempotent: same idem, same round) until
- * the wallet answers: three tries of 1.5 s fit inside the edge's 5 s reply deadline, which
- * covers a wallet that died after COMMIT and was restarted. */
-#define SETTLE_TIMEOUT_MS 1500
-#define MAX_SENDS         3
-#define MAX_STALE_RETRIES 3
-#define CACHE_MAX         200000
+#define CACHE_MAX 200000
 
-typedef struct ustate {
-    uint64_t user;
-    bool loaded;
-    int64_t seed_id;
-    char server_seed[CLUB_SEED_HEX + 1];
-    char seed_hash[65];
-    char client_seed[CLUB_CLIENT_SEED_MAX + 1];
-    int64_t next_nonce;
-    bool busy;
-    club_call_t *qhead, *qtail;
-} ustate_t;
+/* The ops that need the user's seeds and nonce, run one at a time per user (club_play_enter). */
+typedef enum { U_SLOT, U_ROULETTE, U_RPS, U_SEEDS, U_ROTATE } uop_t;
 
 static struct {
     club_db_t *db;
-    club_u64map_t users;
+    club_play_users_t users;
 } S;
-
-static void s_run(ustate_t *u, club_call_t *call);
-
-/* ---- per-user state ---- */
-
-static ustate_t *s_user(uint64_t user)
-{
-    ustate_t *u = club_u64map_get(&S.users, user);
-    if (!u) {
-        u = club_calloc(1, sizeof *u);
-        u->user = user;
-        club_u64map_put(&S.users, user, u);
-    }
-    return u;
-}
-
-/* Loads (creating if needed) the active seed pair and the next nonce. Returns 0 or -1. */
-static int s_load(ustate_t *u)
-{
-    if (u->loaded) return 0;
-    char uid[24];
-    snprintf(uid, sizeof uid, "%llu", (unsigned long long)u->user);
-    const char *p[] = {uid};
-    static const char SQL[] =
-        "SELECT s.id, s.server_seed, s.server_seed_hash, s.client_seed, "
-        "(SELECT coalesce(max(r.nonce) + 1, 0) FROM rounds r WHERE r.seed_id = s.id) "
-        "FROM fair_seeds s WHERE s.user_id = $1 AND s.active";
-    PGresult *r = club_db_exec(S.db, SQL, 1, p);
-    if (!club_db_ok(S.db, r, "load seeds")) {
-        PQclear(r);
-        return -1;
-    }
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        char seed[CLUB_SEED_HEX + 1], hash[65], client[17];
-        if (club_fair_new_server_seed(seed, hash) || club_fair_new_client_seed(client)) return -1;
-        const char *ip[] = {uid, seed, hash, client};
-        r = club_db_exec(S.db,
-                         "INSERT INTO fair_seeds (user_id, server_seed, server_seed_hash, "
-                         "client_seed) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                         4, ip);
-        bool ok = club_db_ok(S.db, r, "create seeds");
-        PQclear(r);
-        if (!ok) return -1;
-        r = club_db_exec(S.db, SQL, 1, p);
-        if (!club_db_ok(S.db, r, "load seeds") || PQntuples(r) != 1) {
-            PQclear(r);
-            return -1;
-        }
-    }
-    club_parse_i64(PQgetvalue(r, 0, 0), &u->seed_id);
-    snprintf(u->server_seed, sizeof u->server_seed, "%s", PQgetvalue(r, 0, 1));
-    snprintf(u->seed_hash, sizeof u->seed_hash, "%s", PQgetvalue(r, 0, 2));
-    snprintf(u->client_seed, sizeof u->client_seed, "%s", PQgetvalue(r, 0, 3));
-    club_parse_i64(PQgetvalue(r, 0, 4), &u->next_nonce);
-    PQclear(r);
-    u->loaded = true;
-    return 0;
-}
-
-/* Runs queued calls until one goes asynchronous (a spin waiting for the wallet). */
-static void s_next(ustate_t *u)
-{
-    while (!u->busy && u->qhead) {
-        club_call_t *c = u->qhead;
-        u->qhead = c->next;
-        if (!u->qhead) u->qtail = NULL;
-        c->next = NULL;
-        s_run(u, c);
-    }
-}
-
-/* The ops that need the user's seeds and nonce, run one at a time per user (s_enter). */
-typedef enum { U_SLOT, U_ROULETTE, U_RPS, U_SEEDS, U_ROTATE } uop_t;
-
-/* Entry for every per-user op: queue behind a spin in flight, or run now. */
-static void s_enter(club_call_t *call, uop_t uop)
-{
-    call->tag = uop;
-    ustate_t *u = s_user(call->hdr.user);
-    if (u->busy) {
-        club_call_defer(call);
-        if (u->qtail)
-            u->qtail->next = call;
-        else
-            u->qhead = call;
-        u->qtail = call;
-        return;
-    }
-    s_run(u, call);
-}
 
 /* ---- fair.* ---- */
 
-static void s_seeds(ustate_t *u, club_call_t *call)
+static void s_seeds(club_play_user_t *u, club_call_t *call)
 {
     msgpack_packer *pk = club_call_ok(call);
     msgpack_pack_map(pk, 3);
@@ -152,7 +41,7 @@ static void s_seeds(ustate_t *u, club_call_t *call)
     club_call_send(call, 0, 0, 0, 0);
 }
 
-static void s_rotate(ustate_t *u, club_call_t *call)
+static void s_rotate(club_play_user_t *u, club_call_t *call)
 {
     char client[CLUB_CLIENT_SEED_MAX + 1];
     const msgpack_object *cs = club_mp_get(call->req.args, "client_seed");
@@ -246,26 +135,13 @@ void op_slot_info(club_call_t *call)
     club_call_send(call, 0, 0, 0, 0);
 }
 
-static void s_round_id(const ustate_t *u, int64_t nonce, char out[17])
-{
-    char buf[96];
-    uint8_t h[32];
-    int n = snprintf(buf, sizeof buf, "%s:%lld", u->seed_hash, (long long)nonce);
-    club_sha256(buf, (size_t)n, h);
-    club_hex(h, 8, out);
-}
-
 /* ---- playing a round (every game) ---- */
 
 typedef enum { G_SLOT, G_ROULETTE, G_RPS } game_t;
 static const char *const s_game_names[] = {"slot", "roulette", "rps"};
 
 typedef struct {
-    club_call_t *call;
-    ustate_t *u;
-    int attempt;          /* rounds tried: a stale nonce moves to the next */
-    int sends;            /* times this round's settle was sent */
-    msgpack_sbuffer body; /* the settle request, kept to send again */
+    club_play_round_t round; /* first: the round machinery hands it back */
     game_t game;
     int64_t bet; /* total staked */
     int nbets;
@@ -335,41 +211,16 @@ static int64_t s_outcome(const play_ctx_t *ctx, club_fair_t *rng, msgpack_packer
     return win;
 }
 
-static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
-                        const msgpack_object *reply);
-
-static void s_ctx_free(play_ctx_t *ctx)
+/* The settle of the round at the current nonce: the bet out, the win in and the round as a
+ * fact, in one transaction. */
+static void s_build(club_play_round_t *r)
 {
-    msgpack_sbuffer_destroy(&ctx->body);
-    free(ctx);
-}
-
-/* Sends (or sends again) the settle in ctx->body. Returns 0, or -1 after replying. */
-static int s_settle_send(play_ctx_t *ctx)
-{
-    ctx->sends++;
-    if (club_actor_request(ctx->call->actor, "wallet", ctx->u->user,
-                           (const uint8_t *)ctx->body.data, ctx->body.size, SETTLE_TIMEOUT_MS,
-                           s_on_settle, ctx) == 0)
-        return 0;
-    ctx->u->busy = false;
-    club_call_error(ctx->call, CLUB_E_UNAVAILABLE,
-                    "the wallet is unavailable; retry with the same idem");
-    return -1;
-}
-
-/* Computes the round for the current nonce and asks the wallet to settle it: the bet out,
- * the win in and the round as a fact, in one transaction. The settle's idem is the client's,
- * or derived from the round id when the client sent none, so a settle sent again after a
- * lost answer can never be charged twice. */
-static void s_play_send(play_ctx_t *ctx)
-{
-    ustate_t *u = ctx->u;
-    club_call_t *call = ctx->call;
+    play_ctx_t *ctx = (play_ctx_t *)r;
+    club_play_user_t *u = r->u;
     club_fair_t rng;
     club_fair_init(&rng, u->server_seed, u->client_seed, (uint64_t)u->next_nonce);
     char round_id[17];
-    s_round_id(u, u->next_nonce, round_id);
+    club_play_round_id(u, u->next_nonce, round_id);
 
     /* The reply's data without the balance; the wallet adds it after the commit. The game's
      * fields go to a side buffer first, because the map header needs their count. */
@@ -384,35 +235,11 @@ static void s_play_send(play_ctx_t *ctx)
     msgpack_pack_map(&pk, nfields + 2);
     club_pk_kv_str(&pk, "round_id", round_id);
     msgpack_sbuffer_write(&data, fields.data, fields.size);
-    club_pk_str(&pk, "proof");
-    msgpack_pack_map(&pk, 3);
-    club_pk_kv_str(&pk, "server_seed_hash", u->seed_hash);
-    club_pk_kv_str(&pk, "client_seed", u->client_seed);
-    club_pk_kv_int(&pk, "nonce", u->next_nonce);
+    club_play_pack_proof(&pk, u);
 
-    uint8_t req_hash[32];
-    actors_request_hash(call, req_hash);
-    msgpack_sbuffer_clear(&ctx->body);
-    msgpack_packer_init(&pk, &ctx->body, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, 3);
-    club_pk_kv_int(&pk, "rid", 0);
-    club_pk_kv_str(&pk, "op", "wallet.settle");
-    club_pk_str(&pk, "args");
-    msgpack_pack_map(&pk, 10);
-    club_pk_kv_int(&pk, "user", (int64_t)u->user);
-    club_pk_str(&pk, "idem");
-    if (call->req.idem) {
-        club_pk_strn(&pk, call->req.idem, call->req.idem_len);
-    } else {
-        char derived[32];
-        snprintf(derived, sizeof derived, "round:%s", round_id);
-        club_pk_str(&pk, derived);
-    }
-    club_pk_strn(&pk, "op", 2);
-    club_pk_strn(&pk, call->req.op, call->req.op_len);
-    club_pk_str(&pk, "req_hash");
-    msgpack_pack_bin(&pk, 32);
-    msgpack_pack_bin_body(&pk, req_hash, 32);
+    char derived[32];
+    snprintf(derived, sizeof derived, "round:%s", round_id);
+    pk = club_play_settle_begin(r, derived, 6);
     club_pk_str(&pk, "moves");
     msgpack_pack_array(&pk, 2);
     msgpack_pack_map(&pk, 3);
@@ -427,93 +254,26 @@ static void s_play_send(play_ctx_t *ctx)
     club_pk_kv_str(&pk, "ref", round_id);
     club_pk_str(&pk, "facts");
     msgpack_pack_array(&pk, 1);
-    msgpack_pack_map(&pk, 3);
-    club_pk_kv_str(&pk, "kind", "round");
-    club_pk_kv_str(&pk, "ref", round_id);
-    club_pk_str(&pk, "data");
-    msgpack_pack_map(&pk, 5);
-    club_pk_kv_str(&pk, "game", s_game_names[ctx->game]);
-    club_pk_kv_int(&pk, "seed_id", u->seed_id);
-    club_pk_kv_int(&pk, "nonce", u->next_nonce);
-    club_pk_kv_int(&pk, "bet", ctx->bet);
-    club_pk_kv_int(&pk, "win", win);
+    club_play_pack_round_fact(&pk, u, round_id, s_game_names[ctx->game], ctx->bet, win);
     club_pk_str(&pk, "reply");
     msgpack_pack_bin(&pk, data.size);
     msgpack_pack_bin_body(&pk, data.data, data.size);
     club_pk_kv_str(&pk, "style", "nested");
     msgpack_sbuffer_destroy(&fields);
     msgpack_sbuffer_destroy(&data);
-
-    u->busy = true;
-    ctx->sends = 0;
-    if (s_settle_send(ctx) != 0) s_ctx_free(ctx);
 }
 
-static void s_on_settle(club_actor_t *actor, void *vctx, club_err_t status,
-                        const msgpack_object *reply)
+static void s_destroy(club_play_round_t *r)
 {
-    (void)actor;
-    play_ctx_t *ctx = vctx;
-    ustate_t *u = ctx->u;
-    club_call_t *call = ctx->call;
-    const msgpack_object *data = club_mp_get(reply, "data");
-    int64_t code = -1;
-    club_mp_i64(club_mp_get(data, "code"), &code);
-    const msgpack_object *bytes = club_mp_get(data, "reply");
-    const msgpack_object *rp = club_mp_get(data, "replay");
-    const msgpack_object *dp = club_mp_get(data, "dup");
-    bool replayed = rp && rp->type == MSGPACK_OBJECT_BOOLEAN && rp->via.boolean;
-    bool dup = dp && dp->type == MSGPACK_OBJECT_BOOLEAN && dp->via.boolean;
-    bool derived = !call->req.idem;
-
-    /* No answer (timed out, or no wallet worker), or the wallet could not tell: the outcome
-     * is not known yet, and sending the same settle again finds it out. */
-    if ((status == CLUB_E_UNAVAILABLE || code == CLUB_E_UNAVAILABLE) && ctx->sends < MAX_SENDS) {
-        if (s_settle_send(ctx) == 0) return;
-        s_ctx_free(ctx);
-        s_next(u);
-        return;
-    }
-    u->busy = false;
-    if (status != CLUB_OK && status != CLUB_E_UNAVAILABLE) {
-        club_log(CLUB_ERROR, "settle_refused", "the wallet refused a settle for user %llu",
-                 (unsigned long long)u->user);
-        u->loaded = false;
-        club_call_error(call, CLUB_E_INTERNAL, "the round could not be settled");
-    } else if (code == CLUB_OK && bytes && bytes->type == MSGPACK_OBJECT_BIN) {
-        /* A replay may be of an earlier round (the client's idem again): the nonce is read
-         * back from Postgres before the next round. */
-        if (replayed)
-            u->loaded = false;
-        else
-            u->next_nonce++;
-        club_call_ok_raw(call, (const uint8_t *)bytes->via.bin.ptr, bytes->via.bin.size);
-    } else if (code == CLUB_E_CONFLICT && (dup || derived) && ctx->attempt < MAX_STALE_RETRIES) {
-        /* The round at this nonce exists already (this worker's nonce was behind): play the
-         * request at the next free nonce. */
-        u->loaded = false;
-        ctx->attempt++;
-        if (s_load(u) == 0) {
-            s_play_send(ctx); /* owns ctx again; frees it when it could not send */
-            if (!u->busy) s_next(u);
-            return;
-        }
-        club_call_error(call, CLUB_E_UNAVAILABLE,
-                        "games are unavailable; retry with the same idem");
-    } else if (code == CLUB_E_INSUFFICIENT_FUNDS) {
-        club_call_error(call, CLUB_E_INSUFFICIENT_FUNDS,
-                        "not enough coins for this bet; lower it or claim the daily bonus");
-    } else if (code == CLUB_E_CONFLICT) {
-        club_call_error(call, CLUB_E_CONFLICT,
-                        "this idem was already used for a different request; use a new idem");
-    } else {
-        u->loaded = false;
-        club_call_error(call, CLUB_E_UNAVAILABLE,
-                        "the wallet did not answer; retry with the same idem");
-    }
-    s_ctx_free(ctx);
-    s_next(u);
+    free(r);
 }
+
+static const club_play_kind_t s_kind = {
+    .build = s_build,
+    .destroy = s_destroy,
+    .no_funds = "not enough coins for this bet; lower it or claim the daily bonus",
+    .unavailable = "games are unavailable; retry with the same idem",
+};
 
 /* Each game's checks of what the op schema cannot know (the limits of the caller's rank, a
  * roulette bet's value by its type). The schema has checked the shapes: bet is an integer,
@@ -591,11 +351,10 @@ static bool s_parse_rps(club_call_t *call, play_ctx_t *ctx)
     return s_stake_ok(call, ctx->bet, "bet");
 }
 
-static void s_play(ustate_t *u, club_call_t *call, game_t game)
+static void s_play(club_play_users_t *p, club_play_user_t *u, club_call_t *call, game_t game)
 {
     play_ctx_t *ctx = club_calloc(1, sizeof *ctx);
-    ctx->call = call;
-    ctx->u = u;
+    ctx->round = (club_play_round_t){.p = p, .u = u, .call = call, .kind = &s_kind};
     ctx->game = game;
     bool ok = game == G_SLOT       ? s_parse_slot(call, ctx)
               : game == G_ROULETTE ? s_parse_roulette(call, ctx)
@@ -604,9 +363,7 @@ static void s_play(ustate_t *u, club_call_t *call, game_t game)
         free(ctx);
         return;
     }
-    msgpack_sbuffer_init(&ctx->body);
-    club_call_defer(call);
-    s_play_send(ctx);
+    club_play_round_start(&ctx->round);
 }
 
 /* ---- info and history (no per-user state) ---- */
@@ -713,23 +470,24 @@ void op_game_round(club_call_t *call)
     PQclear(r);
 }
 
-static void s_run(ustate_t *u, club_call_t *call)
+static void s_run(club_play_users_t *p, club_play_user_t *u, club_call_t *call)
 {
-    if (s_load(u) != 0) {
-        club_call_error(call, CLUB_E_UNAVAILABLE, "games are unavailable; try again");
-        return;
-    }
     switch ((uop_t)call->tag) {
     case U_SLOT:
-        s_play(u, call, G_SLOT);
+        s_play(p, u, call, G_SLOT);
         break;
     case U_ROULETTE:
-        s_play(u, call, G_ROULETTE);
+        s_play(p, u, call, G_ROULETTE);
         break;
     case U_RPS:
-        s_play(u, call, G_RPS);
+        s_play(p, u, call, G_RPS);
         break;
     case U_SEEDS:
+        /* The gacha plays under the same pair in its own worker: the nonce is read afresh. */
+        if (club_play_reload(p, u) != 0) {
+            club_call_error(call, CLUB_E_UNAVAILABLE, "games are unavailable; try again");
+            break;
+        }
         s_seeds(u, call);
         break;
     case U_ROTATE:
@@ -742,48 +500,43 @@ static void s_run(ustate_t *u, club_call_t *call)
 static void s_tick(club_actor_t *actor)
 {
     (void)actor;
-    if (S.users.len < CACHE_MAX) return;
-    for (size_t i = 0; i < S.users.cap; i++) {
-        ustate_t *u = S.users.keys[i] ? S.users.vals[i] : NULL;
-        if (u && !u->busy && !u->qhead) {
-            club_u64map_del(&S.users, u->user);
-            free(u);
-            i--; /* backward shift may have moved another entry into slot i */
-        }
-    }
+    club_play_evict(&S.users, CACHE_MAX);
 }
 
-/* The per-user ops queue behind a spin in flight (s_enter); the rest need no user state. */
+/* The per-user ops queue behind a round in flight (club_play_enter); the rest need no user state.
+ */
 void op_fair_seeds(club_call_t *call)
 {
-    s_enter(call, U_SEEDS);
+    club_play_enter(&S.users, call, U_SEEDS);
 }
 
 void op_fair_rotate(club_call_t *call)
 {
-    s_enter(call, U_ROTATE);
+    club_play_enter(&S.users, call, U_ROTATE);
 }
 
 void op_slot_spin(club_call_t *call)
 {
-    s_enter(call, U_SLOT);
+    club_play_enter(&S.users, call, U_SLOT);
 }
 
 void op_roulette_spin(club_call_t *call)
 {
-    s_enter(call, U_ROULETTE);
+    club_play_enter(&S.users, call, U_ROULETTE);
 }
 
 void op_rps_play(club_call_t *call)
 {
-    s_enter(call, U_RPS);
+    club_play_enter(&S.users, call, U_RPS);
 }
 
 static int s_init(void)
 {
     S.db = club_db_from_config("games");
     if (!S.db) return -1;
-    club_u64map_init(&S.users);
+    club_play_users_init(&S.users, S.db);
+    S.users.run = s_run;
+    S.users.unavailable = "games are unavailable; try again";
     uint64_t num, den;
     double rtp = slot_rtp_exact(slot_default(), &num, &den);
     club_log(CLUB_INFO, "slot_rtp", "exact RTP %llu/%llu = %.6f", (unsigned long long)num,
@@ -793,9 +546,7 @@ static int s_init(void)
 
 static void s_fini(void)
 {
-    for (size_t i = 0; i < S.users.cap; i++)
-        if (S.users.keys[i]) free(S.users.vals[i]);
-    club_u64map_free(&S.users);
+    club_play_users_free(&S.users);
     club_db_destroy(&S.db);
 }
 

@@ -14,8 +14,6 @@
 #include "stats.h"
 #include "util.h"
 
-#define Z99 2.5758293035489004
-
 /* The roulette slip simulated: one of each kind of bet, so every payout path is exercised;
  * each bet's RTP is 36/37, so the slip's is too. */
 static const roulette_bet_t s_slip[] = {
@@ -127,13 +125,7 @@ void sim_slot_rtp_enumerate(uint64_t *num, uint64_t *den, int threads)
 
 static void s_add_test(sim_report_t *r, const char *name, double stat, int df, double p)
 {
-    if (r->ntests >= SIM_MAX_TESTS) return;
-    sim_test_t *t = &r->tests[r->ntests++];
-    snprintf(t->name, sizeof t->name, "%s", name);
-    t->stat = stat;
-    t->df = df;
-    t->p = p;
-    t->pass = p >= 0.01;
+    stats_test_add(r->tests, &r->ntests, SIM_MAX_TESTS, name, stat, df, p);
 }
 
 int sim_run(const sim_opts_t *o, sim_report_t *out)
@@ -223,7 +215,7 @@ int sim_run(const sim_opts_t *o, sim_report_t *out)
     }
     double mean = sum / (double)n;
     double var = (sumsq - sum * mean) / (double)(n - 1);
-    double half = Z99 * sqrt(var / (double)n);
+    double half = STATS_Z99 * sqrt(var / (double)n);
     out->rtp = mean;
     out->ci_lo = mean - half;
     out->ci_hi = mean + half;

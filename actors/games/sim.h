@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "fair.h"
+#include "stats.h"
 
 typedef enum { SIM_SLOT, SIM_ROULETTE, SIM_RPS } sim_game_t;
 
@@ -25,12 +26,7 @@ typedef struct {
 
 #define SIM_MAX_TESTS 8
 
-typedef struct {
-    char name[48];
-    double stat, p;
-    int df; /* 0 for z-tests */
-    bool pass;
-} sim_test_t;
+typedef stats_test_t sim_test_t;
 
 typedef struct {
     char server_seed[CLUB_SEED_HEX + 1], client_seed[CLUB_CLIENT_SEED_MAX + 1];

@@ -226,7 +226,11 @@ static int s_read_pass(pass_t *p, PGresult *r)
         size_t stn = (size_t)PQgetlength(r, row, 1);
         s->read = true;
         s->replayed = stn == 6 && !memcmp(st, "REPLAY", 6);
+        /* TAKEN: a fact's slot was used meanwhile (migrations/005_gacha.sql, fact_checks),
+         * told to the domain as a refused duplicate so it reloads and plays again. */
+        s->dup = stn == 5 && !memcmp(st, "TAKEN", 5);
         s->code = s->replayed || (stn == 2 && !memcmp(st, "OK", 2)) ? CLUB_OK
+                  : s->dup                                          ? CLUB_E_CONFLICT
                                                                     : club_err_from_name(st, stn);
         s->coins = PQgetisnull(r, row, 2) ? 0 : s_be64(PQgetvalue(r, row, 2));
         s->gems = PQgetisnull(r, row, 3) ? 0 : s_be64(PQgetvalue(r, row, 3));
@@ -352,7 +356,7 @@ static void s_unread(settle_t *s)
     s->replay = NULL;
     s->req.reply = s->orig;
     s->req.reply_len = s->orig_len;
-    s->read = s->replayed = false;
+    s->read = s->replayed = s->dup = false;
     s->code = CLUB_OK;
 }
 
@@ -493,21 +497,6 @@ void op_wallet_settle(club_call_t *call)
     s_enqueue(s);
 }
 
-void actors_request_hash(const club_call_t *call, uint8_t out[32])
-{
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    msgpack_packer pk;
-    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    club_pk_strn(&pk, call->req.op, call->req.op_len);
-    if (call->req.args)
-        msgpack_pack_object(&pk, *call->req.args);
-    else
-        msgpack_pack_nil(&pk);
-    club_sha256(sb.data, sb.size, out);
-    msgpack_sbuffer_destroy(&sb);
-}
-
 /* The daily bonus is a settle like any other: moves from the promo account, and the day as a
  * once-only claim key, which is what keeps it once a day: a second claim, with or without an
  * idem of its own, gets ALREADY_CLAIMED (the same idem again gets the first reply). */
@@ -527,7 +516,7 @@ void op_wallet_daily_bonus(club_call_t *call)
     if (call->req.idem)
         snprintf(s->idem, sizeof s->idem, "%.*s", (int)call->req.idem_len, call->req.idem);
     snprintf(s->op, sizeof s->op, "wallet.daily_bonus");
-    actors_request_hash(call, s->req_hash);
+    club_call_hash(call, s->req_hash);
     int nmoves = 0;
     s->moves[nmoves++] = (club_move_t){"coins", coins[rank], "daily_bonus"};
     if (gems[rank]) s->moves[nmoves++] = (club_move_t){"gems", gems[rank], "daily_bonus"};

@@ -1,9 +1,6 @@
 /* Crash safety: the wallet worker is SIGKILLed (four times) while a player spins; retrying
  * with the same idem must give every spin exactly one result, and money and rounds must add up
  * (PROTOCOL.md "Idempotency", DESIGN.md "What must never be lost"). */
-#include <glob.h>
-#include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,40 +12,6 @@
 #define MAX_WORKERS 16
 #define KILLS       4
 static const int KILL_AT[KILLS] = {40, 80, 120, 160};
-
-typedef struct {
-    char name[64];
-    pid_t pid;
-} s_worker_t;
-
-/* SIGKILLs every wallet worker named in $CLUB_TEST_RUN (actor-wallet-*.pid). */
-static int s_kill_wallets(s_worker_t *killed, int cap)
-{
-    char pattern[1024];
-    snprintf(pattern, sizeof pattern, "%s/actor-wallet-*.pid", cc_env()->run);
-    glob_t g;
-    int n = 0;
-    if (glob(pattern, 0, NULL, &g) != 0) return 0;
-    for (size_t i = 0; i < g.gl_pathc && n < cap; i++) {
-        char *base = basename(g.gl_pathv[i]);
-        size_t len = strlen(base) - 4; /* ".pid" */
-        snprintf(killed[n].name, sizeof killed[n].name, "%.*s", (int)len, base);
-        killed[n].pid = cc_pid_of(killed[n].name);
-        if (killed[n].pid > 0 && kill(killed[n].pid, SIGKILL) == 0) n++;
-    }
-    globfree(&g);
-    return n;
-}
-
-/* Waits until every killed worker has been replaced by a live process. */
-static void s_wait_back(const s_worker_t *killed, int n)
-{
-    for (int k = 0; k < n; k++) {
-        pid_t p = cc_wait_new_pid(killed[k].name, killed[k].pid, 20000);
-        CC_CHECK(p > 0, "%s (pid %d) was not restarted within 20 s", killed[k].name,
-                 (int)killed[k].pid);
-    }
-}
 
 static void test_wallet_killed_mid_run(void **state)
 {
@@ -64,7 +27,7 @@ static void test_wallet_killed_mid_run(void **state)
         uint8_t *data;
         size_t len;
     } res[SPINS];
-    s_worker_t killed[MAX_WORKERS];
+    cc_worker_t killed[MAX_WORKERS];
     int nkilled = 0, kills = 0, unavailable = 0, lost = 0;
     int64_t lat_sum = 0, lat_n = 0; /* microseconds of undisturbed spins */
     int64_t t0 = cc_mono_ms();
@@ -92,11 +55,11 @@ static void test_wallet_killed_mid_run(void **state)
                 /* Kills land at different points of a spin's round trip: as the request
                  * leaves, and at fractions of the typical latency measured so far, so some hit
                  * the wallet before, during and after its commit. */
-                if (nkilled) s_wait_back(killed, nkilled);
+                if (nkilled) CC_WAIT_BACK(killed, nkilled);
                 int64_t delay = lat_n ? lat_sum / lat_n * at / KILLS : 0;
                 while (cc_mono_us() - sent < delay) {
                 }
-                nkilled = s_kill_wallets(killed, MAX_WORKERS);
+                nkilled = cc_kill_workers("wallet", killed, MAX_WORKERS);
                 CC_CHECK(nkilled > 0, "no wallet worker to kill in %s", cc_env()->run);
                 kills++;
             }
@@ -131,7 +94,7 @@ static void test_wallet_killed_mid_run(void **state)
         }
         if (i % 50 == 49) cc_release(c);
     }
-    s_wait_back(killed, nkilled);
+    CC_WAIT_BACK(killed, nkilled);
     print_message("crash: %d spins in %lld ms, %d kills, %d UNAVAILABLE, %d lost replies, "
                   "%lld us per undisturbed spin\n",
                   SPINS, (long long)(cc_mono_ms() - t0), kills, unavailable, lost,

@@ -2,6 +2,9 @@
  * SQL to set up a fault (a trigger that fails or slows a write) and take it away again, and
  * counting the stack's processes. */
 #include <glob.h>
+#include <libgen.h>
+#include <signal.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <stdarg.h>
@@ -56,4 +59,33 @@ int64_t cc_proc_age_ms(const char *name)
     clock_gettime(CLOCK_REALTIME, &now);
     return (int64_t)(now.tv_sec - st.st_mtim.tv_sec) * 1000 +
            (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000;
+}
+
+int cc_kill_workers(const char *domain, cc_worker_t *killed, int cap)
+{
+    char pattern[1200];
+    snprintf(pattern, sizeof pattern, "%s/actor-%s-*.pid", cc_env()->run, domain);
+    glob_t g;
+    int n = 0;
+    if (glob(pattern, 0, NULL, &g) != 0) return 0;
+    for (size_t i = 0; i < g.gl_pathc && n < cap; i++) {
+        char *base = basename(g.gl_pathv[i]);
+        size_t len = strlen(base) - 4; /* ".pid" */
+        snprintf(killed[n].name, sizeof killed[n].name, "%.*s", (int)len, base);
+        killed[n].pid = cc_pid_of(killed[n].name);
+        if (killed[n].pid > 0 && kill(killed[n].pid, SIGKILL) == 0) n++;
+    }
+    globfree(&g);
+    return n;
+}
+
+int cc_wait_back(const cc_worker_t *killed, int n, char *why, size_t cap)
+{
+    for (int k = 0; k < n; k++) {
+        if (cc_wait_new_pid(killed[k].name, killed[k].pid, 20000) > 0) continue;
+        snprintf(why, cap, "%s (pid %d) was not restarted within 20 s", killed[k].name,
+                 (int)killed[k].pid);
+        return -1;
+    }
+    return 0;
 }

@@ -110,6 +110,21 @@ int cc_count_procs(const char *prefix);
 /* How long ago the supervisor (re)started process `name` (its pid file's age), or -1. */
 int64_t cc_proc_age_ms(const char *name);
 
+/* A worker SIGKILLed by a test: its pid file's name and the pid it had. */
+typedef struct {
+    char name[64];
+    pid_t pid;
+} cc_worker_t;
+/* SIGKILLs every worker of the domain ($CLUB_TEST_RUN/actor-DOMAIN-*.pid); returns how many. */
+int cc_kill_workers(const char *domain, cc_worker_t *killed, int cap);
+/* Waits until the supervisor has replaced each killed worker: 0, or -1 with why. */
+int cc_wait_back(const cc_worker_t *killed, int n, char *why, size_t cap);
+#define CC_WAIT_BACK(killed, n)                                                                    \
+    do {                                                                                           \
+        char cc_why_[160];                                                                         \
+        if (cc_wait_back((killed), (n), cc_why_, sizeof cc_why_) != 0) CC_FAIL("%s", cc_why_);     \
+    } while (0)
+
 /* The main of every integration test program: fails (never skips) without the stack. */
 #define CC_MAIN(tests)                                                                             \
     int main(void)                                                                                 \
