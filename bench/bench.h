@@ -30,6 +30,7 @@ typedef enum {
     BENCH_SC_SPIN,
     BENCH_SC_ROULETTE,
     BENCH_SC_MIXED,
+    BENCH_SC_GACHA,
 } bench_scenario_t;
 
 /* The ops a scenario sends; results are kept per op. */
@@ -39,6 +40,7 @@ typedef enum {
     BENCH_OP_ROULETTE,
     BENCH_OP_RPS,
     BENCH_OP_BALANCE,
+    BENCH_OP_GACHA,
     BENCH_OP__COUNT
 } bench_op_t;
 
@@ -81,6 +83,7 @@ typedef struct {
     double drain_s;
     uint64_t nreq; /* 0 = no budget */
     int64_t bet;
+    const char *banner; /* the gacha scenario's banner */
     char url[600];
     char host[256];
     char path[256];

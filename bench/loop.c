@@ -60,10 +60,10 @@ enum {
 enum { CTRL_NONE, CTRL_REGISTER, CTRL_LOGIN, CTRL_BONUS, CTRL_REFRESH, CTRL_TOKEN };
 
 /* Pre-encoded request templates. */
-enum { T_PING, T_SLOT, T_ROULETTE, T_RPS0, T_RPS1, T_RPS2, T_BALANCE, T__COUNT };
-static const uint8_t s_tmpl_op[T__COUNT] = {BENCH_OP_PING,   BENCH_OP_SLOT, BENCH_OP_ROULETTE,
-                                            BENCH_OP_RPS,    BENCH_OP_RPS,  BENCH_OP_RPS,
-                                            BENCH_OP_BALANCE};
+enum { T_PING, T_SLOT, T_ROULETTE, T_RPS0, T_RPS1, T_RPS2, T_BALANCE, T_GACHA, T__COUNT };
+static const uint8_t s_tmpl_op[T__COUNT] = {BENCH_OP_PING,    BENCH_OP_SLOT, BENCH_OP_ROULETTE,
+                                            BENCH_OP_RPS,     BENCH_OP_RPS,  BENCH_OP_RPS,
+                                            BENCH_OP_BALANCE, BENCH_OP_GACHA};
 
 typedef struct {
     uint8_t buf[192];
@@ -340,6 +340,14 @@ static void s_args_rps(msgpack_packer *pk, const bench_cfg_t *cfg, int v)
     club_pk_kv_int(pk, "bet", cfg->bet);
 }
 
+static void s_args_gacha(msgpack_packer *pk, const bench_cfg_t *cfg, int v)
+{
+    (void)v;
+    msgpack_pack_map(pk, 2);
+    club_pk_kv_str(pk, "banner_id", cfg->banner);
+    club_pk_kv_int(pk, "count", 1);
+}
+
 static void s_templates(bench_loop_t *L)
 {
     s_tmpl_build(L, &L->tmpl[T_PING], "sys.ping", false, NULL, 0);
@@ -348,6 +356,7 @@ static void s_templates(bench_loop_t *L)
     for (int i = 0; i < 3; i++)
         s_tmpl_build(L, &L->tmpl[T_RPS0 + i], "rps.play", true, s_args_rps, i);
     s_tmpl_build(L, &L->tmpl[T_BALANCE], "wallet.balance", false, NULL, 0);
+    s_tmpl_build(L, &L->tmpl[T_GACHA], "gacha.pull", true, s_args_gacha, 0);
 }
 
 /* ---- I/O ---- */
@@ -475,6 +484,12 @@ static void s_issue(bench_loop_t *L, conn_t *c, int64_t stamp)
         break;
     case BENCH_SC_ROULETTE:
         ti = T_ROULETTE;
+        break;
+    case BENCH_SC_GACHA:
+        /* Half the players pull, half spin, so one run measures both side by side. (One
+         * player alternating the two costs a retry at each switch: the nonce both share is
+         * cached by two workers.) */
+        ti = c->gidx % 2 ? T_SLOT : T_GACHA;
         break;
     default: {
         uint64_t r = s_rand(&c->rng);

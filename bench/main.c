@@ -27,15 +27,15 @@
 #define CLUB_VERSION "dev"
 #endif
 
-const char *const bench_op_names[BENCH_OP__COUNT] = {"sys.ping", "slot.spin", "roulette.spin",
-                                                     "rps.play", "wallet.balance"};
+const char *const bench_op_names[BENCH_OP__COUNT] = {"sys.ping", "slot.spin",      "roulette.spin",
+                                                     "rps.play", "wallet.balance", "gacha.pull"};
 
 static const struct {
     const char *name;
     bench_scenario_t sc;
 } s_scenarios[] = {
     {"connect", BENCH_SC_CONNECT},   {"ping", BENCH_SC_PING},   {"spin", BENCH_SC_SPIN},
-    {"roulette", BENCH_SC_ROULETTE}, {"mixed", BENCH_SC_MIXED},
+    {"roulette", BENCH_SC_ROULETTE}, {"mixed", BENCH_SC_MIXED}, {"gacha", BENCH_SC_GACHA},
 };
 
 static volatile sig_atomic_t s_sigint;
@@ -65,6 +65,7 @@ static void s_usage(FILE *f)
         "  spin       slot.spin {bet} with a unique idem per request\n"
         "  roulette   roulette.spin {bets:[{type:red, amount: bet}]}\n"
         "  mixed      slot.spin 60%%, roulette.spin 20%%, rps.play 10%%, wallet.balance 10%%\n"
+        "  gacha      gacha.pull {banner_id, count: 1} on even connections, slot.spin on odd ones\n"
         "\n"
         "Load shape:\n"
         "  -c, --connections N     connections / virtual players (default 10)\n"
@@ -108,6 +109,7 @@ static void s_usage(FILE *f)
         "      --auth              ping: log in first (as the other scenarios do)\n"
         "      --no-bonus          do not claim wallet.daily_bonus after logging in\n"
         "      --bet N             coins per bet (default 10; slot bets are multiples of 10)\n"
+        "      --banner ID         the gacha scenario's banner (default chrome_standard)\n"
         "      --auth-concurrency K   logins/registrations in flight at once (default 8); the "
         "server\n"
         "                          hashes with Argon2id on one auth worker (~30-60 ms each)\n"
@@ -537,6 +539,7 @@ enum {
     OPT_AUTH,
     OPT_NO_BONUS,
     OPT_BET,
+    OPT_BANNER,
     OPT_AUTH_CONC,
     OPT_CONN_CONC,
     OPT_MAX_INFLIGHT,
@@ -560,6 +563,7 @@ int main(int argc, char **argv)
     cfg->max_inflight = 256;
     cfg->drain_s = 5;
     cfg->bet = 10;
+    cfg->banner = "chrome_standard";
     cfg->auth_conc = 8;
     cfg->connect_conc = 256;
     cfg->bonus = true;
@@ -590,6 +594,7 @@ int main(int argc, char **argv)
         {"auth", no_argument, NULL, OPT_AUTH},
         {"no-bonus", no_argument, NULL, OPT_NO_BONUS},
         {"bet", required_argument, NULL, OPT_BET},
+        {"banner", required_argument, NULL, OPT_BANNER},
         {"auth-concurrency", required_argument, NULL, OPT_AUTH_CONC},
         {"connect-concurrency", required_argument, NULL, OPT_CONN_CONC},
         {"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
@@ -672,6 +677,14 @@ int main(int argc, char **argv)
         case OPT_BET:
             cfg->bet = (int64_t)s_int("--bet", optarg, 1, 1000000000);
             break;
+        case OPT_BANNER:
+            if (!*optarg || strlen(optarg) > 32 ||
+                strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                               "abcdefghijklmnopqrstuvwxyz"
+                               "0123456789_") != strlen(optarg))
+                s_bad("--banner wants a banner id (1-32 of A-Z a-z 0-9 _), not '%s'", optarg);
+            cfg->banner = optarg;
+            break;
         case OPT_AUTH_CONC:
             cfg->auth_conc = (uint32_t)s_int("--auth-concurrency", optarg, 1, 10000);
             break;
@@ -699,7 +712,7 @@ int main(int argc, char **argv)
         }
     }
     if (optind < argc) s_bad("unexpected argument '%s'", argv[optind]);
-    if (!scenario) s_bad("--scenario is required (connect, ping, spin, roulette or mixed)");
+    if (!scenario) s_bad("--scenario is required (connect, ping, spin, roulette, mixed or gacha)");
     bool found = false;
     for (size_t i = 0; i < sizeof s_scenarios / sizeof s_scenarios[0]; i++)
         if (!strcmp(scenario, s_scenarios[i].name)) {
@@ -707,7 +720,8 @@ int main(int argc, char **argv)
             cfg->scenario_name = s_scenarios[i].name;
             found = true;
         }
-    if (!found) s_bad("unknown scenario '%s' (connect, ping, spin, roulette or mixed)", scenario);
+    if (!found)
+        s_bad("unknown scenario '%s' (connect, ping, spin, roulette, mixed or gacha)", scenario);
     if (!have_d && !cfg->nreq) cfg->duration_s = 10;
     /* An OP: threshold on an op the scenario never sends would judge nothing: refuse it. */
     for (int i = 0; i < s_nthr; i++) {
@@ -717,6 +731,7 @@ int main(int argc, char **argv)
                     : cfg->scenario == BENCH_SC_PING     ? k == BENCH_OP_PING
                     : cfg->scenario == BENCH_SC_SPIN     ? k == BENCH_OP_SLOT
                     : cfg->scenario == BENCH_SC_ROULETTE ? k == BENCH_OP_ROULETTE
+                    : cfg->scenario == BENCH_SC_GACHA    ? k == BENCH_OP_GACHA || k == BENCH_OP_SLOT
                                                          : false;
         if (!sent)
             s_bad("--threshold '%s': the %s scenario sends no %s", s_thr[i].text,
@@ -742,7 +757,8 @@ int main(int argc, char **argv)
                 cfg->ramp_s, cfg->duration_s);
     if (cfg->threads > cfg->conns) cfg->threads = cfg->conns;
     cfg->login = cfg->scenario == BENCH_SC_SPIN || cfg->scenario == BENCH_SC_ROULETTE ||
-                 cfg->scenario == BENCH_SC_MIXED || (cfg->scenario == BENCH_SC_PING && auth_flag);
+                 cfg->scenario == BENCH_SC_MIXED || cfg->scenario == BENCH_SC_GACHA ||
+                 (cfg->scenario == BENCH_SC_PING && auth_flag);
     if (auth_flag && cfg->scenario == BENCH_SC_CONNECT)
         s_bad("--auth applies to ping only (connect holds anonymous connections)");
     if (cfg->bet % 10 && (cfg->scenario == BENCH_SC_SPIN || cfg->scenario == BENCH_SC_MIXED))

@@ -2,7 +2,8 @@
  *
  *   club-tool invite [--rank R] [--uses N] [--expires-days D] [--note TEXT]
  *   club-tool invites [--limit N]
- *   club-tool verify ... | sim ...      (fairness, tools/fairplay.c; no database)
+ *   club-tool verify ... | sim ...      (fairness, tools/fairplay.c; no database but for
+ *                                        a gacha banner read from CLUB_PG)
  *
  * Commands live in one table (s_commands); adding one is a function, a help text and a row.
  * Each command gets argv with its own name in argv[0], so it parses its options with
@@ -19,7 +20,9 @@
 #include "config.h"
 #include "curve.h"
 #include "fairplay.h"
+#include "gachatool.h"
 #include "log.h"
+#include "tool.h"
 #include "util.h"
 
 typedef struct {
@@ -34,8 +37,7 @@ static void s_usage(FILE *out);
 
 /* --- shared helpers --- */
 
-/* Connects with CLUB_PG, or says what is missing and returns NULL. */
-static PGconn *s_connect(void)
+PGconn *tool_pg_connect(void)
 {
     const char *conninfo = club_cfg_str("CLUB_PG", NULL);
     if (!conninfo) {
@@ -180,7 +182,7 @@ static int s_cmd_invite(int argc, char **argv)
     }
     if (s_extra_args(argc, argv) != 0) return 2;
 
-    PGconn *conn = s_connect();
+    PGconn *conn = tool_pg_connect();
     if (!conn) return 1;
     char uses_s[24], days_s[24], code[sizeof INVITE_PREFIX + INVITE_LEN];
     snprintf(uses_s, sizeof uses_s, "%lld", (long long)uses);
@@ -251,7 +253,7 @@ static int s_cmd_invites(int argc, char **argv)
     }
     if (s_extra_args(argc, argv) != 0) return 2;
 
-    PGconn *conn = s_connect();
+    PGconn *conn = tool_pg_connect();
     if (!conn) return 1;
     char limit_s[24];
     snprintf(limit_s, sizeof limit_s, "%lld", (long long)limit);
@@ -339,9 +341,11 @@ static const tool_cmd_t s_commands[] = {
     {"invite", "create an invite code (the code is the last line printed)", s_invite_help,
      s_cmd_invite},
     {"invites", "list invite codes, newest first", s_invites_help, s_cmd_invites},
-    {"verify", "recompute a game round from its seeds (no server needed)", FAIRPLAY_VERIFY_HELP,
-     fairplay_verify},
+    {"verify", "recompute a game round or gacha pull from its seeds (no server needed)",
+     FAIRPLAY_VERIFY_HELP, fairplay_verify},
     {"sim", "play many rounds and run the fairness lab tests", FAIRPLAY_SIM_HELP, fairplay_sim},
+    {"gacha-rates", "show a gacha banner's rates, or write a new version of them",
+     GACHA_RATES_HELP, gacha_rates_cmd},
     {"keys", "make the CURVE certificates of the internal sockets", s_keys_help, s_cmd_keys},
     {"help", "show the help of a command", s_help_help, s_cmd_help},
 };

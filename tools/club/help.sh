@@ -12,12 +12,13 @@ usage: ./club COMMAND [OPTIONS]      (./club COMMAND --help for one command)
   logs [-n N] [--no-follow] [NAME]   follow the logs (all, or one: edge, broker, actor-wallet-0, ...)
   invite [OPTIONS]       create an invite code (the code is the last line printed)
   invites [--limit N]    list invite codes
+  gacha-rates [OPTIONS]  show a gacha banner's rates and versions, or write new rates
   psql [ARGS]            psql on the stack's database
   migrate [--status]     apply pending migrations (or list applied/pending)
-  verify [OPTIONS]       recompute a game round from its seeds (docs/FAIRNESS.md)
+  verify [OPTIONS]       recompute a game round or gacha pull from its seeds (docs/FAIRNESS.md)
   bench [OPTIONS]        load-test the stack with club-bench (bench/README.md); bench/compare
                          measures it side by side with peers (docs/PERFORMANCE.md)
-  sim [OPTIONS]          play many rounds and run the fairness lab tests
+  sim [OPTIONS]          play many rounds or gacha pulls and run the fairness lab tests
   build [--sanitize]     build into build/ (or build-asan/ with ASan+UBSan)
   test [--sanitize]      build; unit, integration, web, browser tests against an isolated stack
   help                   this text
@@ -84,6 +85,15 @@ EOF
 usage: ./club invites [--limit N]
 
 Lists invite codes, newest first (club-tool invites).
+EOF
+    ;;
+  gacha-rates) cat <<'EOF'
+usage: ./club gacha-rates --banner ID [--rate RARITY=PPM ...] [--soft N --hard N --step PPM]
+                          [--note TEXT] [--by NAME]
+
+Without --rate: the banner's current rates, pity, effective top rate and its versions. With a
+--rate for every rarity (rarest first, parts per million summing to 1000000): a new version of
+the banner, disclosed at once; players' pity carries over (club-tool gacha-rates --help).
 EOF
     ;;
   psql) cat <<'EOF'

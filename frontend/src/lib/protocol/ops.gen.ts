@@ -28,6 +28,13 @@ export type OpName =
   | 'game.round'
   | 'notify.list'
   | 'notify.read'
+  | 'gacha.banners'
+  | 'gacha.banner'
+  | 'gacha.pull'
+  | 'gacha.history'
+  | 'inventory.list'
+  | 'shop.catalog'
+  | 'shop.buy'
 
 export interface SysPingArgs {
   echo?: unknown
@@ -125,6 +132,40 @@ export interface NotifyReadArgs {
   all?: boolean
 }
 
+export type GachaBannersArgs = Record<string, never>
+
+export interface GachaBannerArgs {
+  /** length 1..32, [A-Za-z0-9_] */
+  banner_id: string
+  /** >= 1 */
+  version?: number
+}
+
+export interface GachaPullArgs {
+  /** length 1..32, [A-Za-z0-9_] */
+  banner_id: string
+  /** 1..10, out of range: LIMIT */
+  count: number
+}
+
+export interface GachaHistoryArgs {
+  /** length 1..32, [A-Za-z0-9_] */
+  banner_id?: string
+  /** 1..100, out of range: LIMIT */
+  limit?: number
+  /** >= 1 */
+  before?: number
+}
+
+export type InventoryListArgs = Record<string, never>
+
+export type ShopCatalogArgs = Record<string, never>
+
+export interface ShopBuyArgs {
+  /** length 1..32, [A-Za-z0-9_] */
+  sku: string
+}
+
 /** Each op's args, from its schema: required ones plain, the others optional. */
 export interface OpArgs {
   'sys.ping': SysPingArgs
@@ -148,6 +189,13 @@ export interface OpArgs {
   'game.round': GameRoundArgs
   'notify.list': NotifyListArgs
   'notify.read': NotifyReadArgs
+  'gacha.banners': GachaBannersArgs
+  'gacha.banner': GachaBannerArgs
+  'gacha.pull': GachaPullArgs
+  'gacha.history': GachaHistoryArgs
+  'inventory.list': InventoryListArgs
+  'shop.catalog': ShopCatalogArgs
+  'shop.buy': ShopBuyArgs
 }
 
 /** Who may call each op. */
@@ -173,6 +221,13 @@ export const OP_ACCESS: { readonly [O in OpName]: readonly Access[] } = {
   'game.round': ['player'],
   'notify.list': ['player'],
   'notify.read': ['player'],
+  'gacha.banners': ['player'],
+  'gacha.banner': ['player'],
+  'gacha.pull': ['player'],
+  'gacha.history': ['player'],
+  'inventory.list': ['player'],
+  'shop.catalog': ['player'],
+  'shop.buy': ['player'],
 }
 
 /** Ops that move currency or items: sent with a top-level idem, retried with the same one. */
@@ -181,6 +236,8 @@ export const IDEM_OPS: ReadonlySet<OpName> = new Set<OpName>([
   'slot.spin',
   'roulette.spin',
   'rps.play',
+  'gacha.pull',
+  'shop.buy',
 ])
 
 /** Ops that change nothing when sent again after a lost reply (reads, and writes with an
@@ -202,4 +259,11 @@ export const RESEND_SAFE: ReadonlySet<OpName> = new Set<OpName>([
   'game.round',
   'notify.list',
   'notify.read',
+  'gacha.banners',
+  'gacha.banner',
+  'gacha.pull',
+  'gacha.history',
+  'inventory.list',
+  'shop.catalog',
+  'shop.buy',
 ])

@@ -32,6 +32,13 @@ const REPLY_TYPED: Record<keyof Replies, true> = {
   'game.round': true,
   'notify.list': true,
   'notify.read': true,
+  'gacha.banners': true,
+  'gacha.banner': true,
+  'gacha.pull': true,
+  'gacha.history': true,
+  'inventory.list': true,
+  'shop.catalog': true,
+  'shop.buy': true,
 }
 
 // Exactly the keys of Events, the pushes the client types.

@@ -143,7 +143,117 @@ export interface RpsOutcome {
   proof: Proof
 }
 
-export type GameName = 'slot' | 'roulette' | 'rps'
+/** A rarity as banners name it (LEGENDARY, EPIC, RARE, COMMON on the seeded ones). */
+export type Rarity = string
+
+/** An amount of one currency: a banner's cost per pull, an offer's price. */
+export interface Price {
+  currency: Currency
+  amount: number
+}
+
+export interface ItemRef {
+  item_id: number
+  name: string
+}
+
+export interface RarityRate {
+  rarity: Rarity
+  /** Parts per million; a banner's rates sum to 1,000,000. */
+  probability: number
+}
+
+/** The top rarity's pity: its rate rises by `step` ppm a pull from pull `soft` on, and pull
+ * `hard` always brings one. */
+export interface PityRule {
+  soft: number
+  hard: number
+  step: number
+}
+
+/** A player's pity on one banner. `guaranteed`: the next top item is the featured one. */
+export interface PityState {
+  count: number
+  guaranteed: boolean
+}
+
+export interface PlayerPity extends PityState {
+  /** hard - count: a top item comes within this many pulls. */
+  guaranteed_at: number
+}
+
+/** A banner at one version (gacha.banner); gacha.banners adds the caller's pity. */
+export interface GachaBanner {
+  id: string
+  name: string
+  /** Per pull; a 10-pull costs ten times this. */
+  cost: Price
+  /** Rarest first; rates[0] is the top rarity. */
+  rates: RarityRate[]
+  pity: PityRule
+  /** An item of the top rarity, listed in the top pool too. */
+  featured?: ItemRef | null
+  /** Each rarity's items in the order a draw indexes. */
+  pools: Record<Rarity, ItemRef[]>
+  /** The top rarity's long-run rate, pity included (ppm). */
+  effective: RarityRate
+  version: number
+}
+
+export interface PulledItem extends ItemRef {
+  rarity: Rarity
+  /** The pity count before this pull. */
+  pity_before: number
+  /** The banner's featured item. */
+  featured: boolean
+}
+
+/** One pull or a 10-pull: one round, as gacha.pull returns it and game.round stores it. */
+export interface GachaOutcome {
+  round_id: string
+  banner_id: string
+  /** The banner version the pull applied at (gacha.banner reads it back). */
+  version: number
+  items: PulledItem[]
+  /** After the pulls. */
+  pity: PlayerPity
+  /** Before the first pull of the round. */
+  pity_before: PityState
+  cost: Price
+  proof: Proof
+}
+
+export interface GachaPullRecord {
+  id: number
+  round_id: string
+  banner_id: string
+  item_id: number
+  name: string
+  rarity: Rarity
+  pity_before: number
+  at: number
+}
+
+export interface InventoryItem extends ItemRef {
+  rarity: Rarity
+  qty: number
+}
+
+/** What an offer (or a purchase) gives. */
+export interface Grants {
+  coins?: number
+  gems?: number
+  items?: InventoryItem[]
+}
+
+export interface ShopOffer {
+  sku: string
+  name: string
+  price: Price
+  grants: Grants
+}
+
+export type GameName = 'slot' | 'roulette' | 'rps' | 'gacha'
 
 interface StoredRoundBase {
   round_id: string
@@ -158,6 +268,10 @@ export type StoredRound =
   | (StoredRoundBase & { game: 'slot'; outcome: SlotOutcome })
   | (StoredRoundBase & { game: 'roulette'; outcome: RouletteOutcome })
   | (StoredRoundBase & { game: 'rps'; outcome: RpsOutcome })
+
+/** A round of a game of chance with a bet and a win (the verifier in lib/fair). */
+export type GameRound = Exclude<StoredRound, { game: 'gacha' }>
+export type GachaRound = Extract<StoredRound, { game: 'gacha' }>
 
 export interface LedgerEntry {
   id: number
@@ -243,6 +357,14 @@ export interface Replies {
   /** Newest first; `unread` counts every unread notification, not only these. */
   'notify.list': { items: NotifyItem[]; unread: number }
   'notify.read': { unread: number }
+  'gacha.banners': { banners: (GachaBanner & { player_pity: PlayerPity })[] }
+  'gacha.banner': { banner: GachaBanner }
+  'gacha.pull': GachaOutcome & { balance: Balance }
+  /** Newest first, one entry per item (a 10-pull is ten). */
+  'gacha.history': { pulls: GachaPullRecord[] }
+  'inventory.list': { items: InventoryItem[] }
+  'shop.catalog': { offers: ShopOffer[] }
+  'shop.buy': { sku: string; granted: Grants; balance: Balance }
 }
 
 export type OpData<O extends OpName> = Replies[O]
