@@ -200,6 +200,33 @@ async function spinSlot(page) {
   return reply
 }
 
+/** Pulls 10 on a banner and checks the ten items revealed, the pity counter and the balance. */
+async function pull10(page, banner) {
+  await page.goto(`${BASE}/#/gacha/${banner}`)
+  const pity = page.getByTestId('pity')
+  await pity.waitFor()
+  const countBefore = Number(await pity.getAttribute('data-count'))
+  const coinsBefore = await coins(page)
+  const since = framesOf.get(page).length
+  await page.getByTestId('pull-10').click()
+  const reply = await replyAfter(page, since, (d) => Array.isArray(d.items) && d.pity && d.round_id)
+  await page.locator('[data-testid="pull-result"][data-state="done"]').waitFor({ timeout: 15_000 })
+  const shown = await page.$$eval('[data-testid="pull-item"]', (els) => els.map((e) => [Number(e.getAttribute('data-item-id')), e.getAttribute('data-rarity')]))
+  eq(shown.length, 10, 'ten items revealed')
+  eq(shown, reply.items.map((it) => [it.item_id, it.rarity]), 'the items are the server reply, in order')
+  eq(reply.pity_before.count, countBefore, 'the round started from the pity on screen')
+  let count = countBefore
+  for (const it of reply.items) count = it.rarity === 'LEGENDARY' ? 0 : count + 1
+  eq(reply.pity.count, count, 'pity after = pulls since the last LEGENDARY')
+  await page.locator(`[data-testid="pity"][data-count="${count}"]`).waitFor()
+  assert(count !== countBefore, `the pity counter moved (${countBefore} -> ${count})`)
+  eq(Number(await page.getByTestId('pity-within').getAttribute('data-within')), reply.pity.guaranteed_at, 'guaranteed within N pulls')
+  assert((await page.getByTestId('pity-within').innerText()).includes(String(reply.pity.guaranteed_at)), 'the counter says N')
+  eq(reply.balance.coins, coinsBefore - 10 * 100, 'a 10-pull costs ten times 100 coins')
+  await waitCoins(page, reply.balance.coins)
+  return reply
+}
+
 /* ---- the tests ---- */
 
 let code
@@ -266,6 +293,35 @@ await test('notifications: the welcome note waits under the bell, and mark all r
   await tab1.keyboard.press('Escape')
   await panel.waitFor({ state: 'hidden' })
   eq(await tab1.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'notify-bell', 'Escape gives focus back to the bell')
+})
+
+await test('daily bonus: claim it, then a live countdown to midnight UTC, also on ALREADY_CLAIMED', async () => {
+  await tab1.goto(`${BASE}/#/lobby`)
+  const before = await coins(tab1)
+  const since = framesOf.get(tab1).length
+  await tab1.getByTestId('daily-bonus').click()
+  const reply = await replyAfter(tab1, since, (d) => d.granted && typeof d.coins === 'number')
+  assert(reply.granted.coins > 0, `a bonus was granted (${JSON.stringify(reply.granted)})`)
+  eq(reply.coins, before + reply.granted.coins, 'balance after = before + bonus')
+  await waitCoins(tab1, reply.coins)
+  const now = new Date()
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)
+  const timer = tab1.getByTestId('bonus-timer')
+  await timer.waitFor()
+  eq(Number(await timer.getAttribute('data-until')), midnight, 'counts down to the next midnight UTC')
+  const first = await timer.innerText()
+  assert(/^\d{1,2}:\d\d:\d\d$/.test(first), `H:MM:SS (${first})`)
+  await tab1.waitForFunction((t) => document.querySelector('[data-testid=bonus-timer]')?.textContent !== t, first, { timeout: 3000 })
+
+  // Another device (this browser forgetting the claim): the button is back, the server says
+  // ALREADY_CLAIMED, and the countdown shows instead of an error.
+  await tab1.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('club.bonus.')).forEach((k) => localStorage.removeItem(k)))
+  await tab1.reload()
+  await tab1.getByTestId('daily-bonus').click()
+  await tab1.getByTestId('bonus-countdown').waitFor()
+  eq(await tab1.locator('#bonus-error').count(), 0, 'no error shown for ALREADY_CLAIMED')
+  await waitCoins(tab1, reply.coins)
+  await shot(tab1, 'daily-bonus')
 })
 
 await test('slot: spin lands on the server outcome, balance changes here and in a second tab', async () => {
@@ -335,6 +391,68 @@ await test('rock-paper-scissors', async () => {
   await waitCoins(tab1, reply.balance.coins)
   roundIds.push(reply.round_id)
   await shot(tab1, 'rps')
+})
+
+await test('gacha: disclosed rates and pity rules beside the buttons, pull 10, ten items, the pity counter moves', async () => {
+  await tab1.goto(`${BASE}/#/gacha/neon_katana`)
+  const rates = tab1.getByTestId('gacha-rates')
+  await rates.waitFor()
+  eq(await rates.locator('tr[data-rarity]').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-rarity'), Number(r.getAttribute('data-ppm'))])), [['LEGENDARY', 6000], ['EPIC', 51000], ['RARE', 250000], ['COMMON', 693000]], 'base rates, rarest first')
+  assert((await rates.innerText()).includes('0.6%'), 'LEGENDARY 0.6 %')
+  const rules = await tab1.getByTestId('gacha-pity-rules').innerText()
+  assert(/soft pity from pull 74/.test(rules) && /guaranteed by pull 90/.test(rules), `pity rules: ${rules}`)
+  assert(/50\/50/.test(rules) && /Neon Katana/.test(rules), 'the 50/50 and the guarantee are explained')
+  eq(await tab1.getByTestId('gacha-effective-check').getAttribute('data-ok'), 'true', 'the effective rate re-computes in the browser')
+  await tab1.locator('[data-testid="gacha-pools"] [data-item-id="101"][data-featured="true"]').first().waitFor()
+  const reply = await pull10(tab1, 'neon_katana')
+  await tab1.locator('[data-testid="gacha-history-row"]').nth(9).waitFor()
+  eq(await tab1.getByTestId('gacha-history-row').first().getAttribute('data-banner'), 'neon_katana', 'history lists the pull')
+  roundIds.push(reply.round_id)
+  await shot(tab1, 'gacha')
+})
+
+await test('shop: a confirm dialog (focus inside, Escape closes), buy, the balance changes, the item is in the inventory', async () => {
+  await tab1.goto(`${BASE}/#/shop`)
+  const buy = tab1.getByTestId('buy-neon_sneakers')
+  await buy.click()
+  const dialog = tab1.getByRole('dialog', { name: /Buy Neon Sneakers/ })
+  await dialog.waitFor()
+  for (let i = 0; i < 4; i++) {
+    await tab1.keyboard.press('Tab')
+    assert(await dialog.evaluate((d) => d.contains(document.activeElement)), 'Tab keeps the focus in the dialog')
+  }
+  await tab1.keyboard.press('Escape')
+  await dialog.waitFor({ state: 'hidden' })
+  eq(await tab1.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'buy-neon_sneakers', 'Escape gives focus back to Buy')
+
+  const before = await coins(tab1)
+  await buy.click()
+  await dialog.waitFor()
+  const since = framesOf.get(tab1).length
+  await tab1.getByTestId('buy-confirm').click()
+  const reply = await replyAfter(tab1, since, (d) => d.sku === 'neon_sneakers' && d.granted)
+  await dialog.waitFor({ state: 'hidden' })
+  eq(reply.granted.items?.map((it) => [it.item_id, it.qty]), [[301, 1]], 'granted one Neon Sneakers')
+  eq(reply.balance.coins, before - 800, 'the price was paid')
+  await waitCoins(tab1, reply.balance.coins)
+  await tab1.getByRole('status').filter({ hasText: 'Bought Neon Sneakers: Neon Sneakers ×1.' }).waitFor()
+  await shot(tab1, 'shop')
+
+  await tab1.goto(`${BASE}/#/inventory`)
+  const sneakers = tab1.locator('[data-testid="inventory-item"][data-item-id="301"]')
+  await sneakers.waitFor()
+  assert(Number(await sneakers.getAttribute('data-qty')) >= 1, 'Neon Sneakers in the inventory')
+  assert(/rare/i.test(await sneakers.innerText()), 'its rarity in words')
+  const total = await tab1.getByTestId('inventory-item').count()
+  assert(total >= 2, `the pulled items are there too (${total})`)
+  await tab1.getByTestId('inventory-search').fill('sneak')
+  eq(await tab1.getByTestId('inventory-item').count(), 1, 'search by name')
+  await tab1.getByTestId('inventory-search').fill('')
+  await tab1.getByTestId('inventory-filter-RARE').click()
+  const rarities = await tab1.$$eval('[data-testid="inventory-item"]', (els) => [...new Set(els.map((e) => e.getAttribute('data-rarity')))])
+  eq(rarities, ['RARE'], 'the rarity filter')
+  await tab1.getByTestId('inventory-filter-all').click()
+  await shot(tab1, 'inventory')
 })
 
 await test('fairness: rotate the seeds, the revealed seed matches its hash, verify a round', async () => {
@@ -457,6 +575,17 @@ await test('phone: roulette bet on the vertical table', async () => {
   eq(await p1.evaluate(() => document.documentElement.scrollWidth), 360, 'page width')
   roundIds.push(reply.round_id)
   await shot(p1, 'phone-roulette')
+})
+
+await test('phone: gacha pull 10 (reduced motion: the result at once), the More menu', async () => {
+  const reply = await pull10(p1, 'neon_katana')
+  eq(await p1.evaluate(() => document.documentElement.scrollWidth), 360, 'page width')
+  roundIds.push(reply.round_id)
+  await shot(p1, 'phone-gacha')
+  await p1.getByTestId('tab-more').tap()
+  await p1.getByTestId('more-inventory').tap()
+  await p1.getByTestId('inventory-item').first().waitFor()
+  eq(await p1.evaluate(() => document.documentElement.scrollWidth), 360, 'inventory page width')
 })
 
 await test('phone: rotate and verify', async () => {

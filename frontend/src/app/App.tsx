@@ -23,6 +23,9 @@ const PAGES: Record<string, LazyExoticComponent<ComponentType>> = {
   wallet: lazy(() => import('../features/wallet/components/WalletPage.tsx')),
   fair: lazy(() => import('../features/fairness/components/FairnessPage.tsx')),
   round: lazy(() => import('../features/fairness/components/RoundPage.tsx')),
+  gacha: lazy(() => import('../features/gacha/components/GachaPage.tsx')),
+  inventory: lazy(() => import('../features/inventory/components/InventoryPage.tsx')),
+  shop: lazy(() => import('../features/shop/components/ShopPage.tsx')),
 }
 
 export function App() {

@@ -4,6 +4,7 @@ import { usePrefs } from '../stores/prefs.ts'
 import { useSession } from '../stores/session.ts'
 import { AnimatedNumber } from './AnimatedNumber.tsx'
 import { CoinIcon, GemIcon } from './icons.tsx'
+import { Panel } from './Panel.tsx'
 
 /** Coins and gems, live: the session store follows every wallet.balance push. */
 export function BalanceChips({ compact = false }: { compact?: boolean }) {
@@ -34,5 +35,14 @@ export function BalanceChips({ compact = false }: { compact?: boolean }) {
         </span>
       </span>
     </div>
+  )
+}
+
+/** The balance on a panel of its own, at the top of a page about money. */
+export function BalancePanel() {
+  return (
+    <Panel className="flex justify-center sm:justify-start">
+      <BalanceChips />
+    </Panel>
   )
 }

@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes } from 'react'
+import type { ComponentPropsWithRef } from 'react'
 
 type Variant = 'primary' | 'hot' | 'ghost' | 'danger'
 type Size = 'sm' | 'md' | 'lg'
@@ -16,7 +16,7 @@ const SIZES: Record<Size, string> = {
   lg: 'min-h-14 px-6 text-lg',
 }
 
-export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
+export interface ButtonProps extends ComponentPropsWithRef<'button'> {
   variant?: Variant
   size?: Size
   busy?: boolean

@@ -8,6 +8,8 @@ export const gameMessages = defineMessages(
   {
     symbols: { WILD: 'Wild', SEVEN: 'Seven', BAR: 'Bar', BELL: 'Bell', CHERRY: 'Cherry', LEMON: 'Lemon', GRAPE: 'Grape' },
     hands: { rock: 'Rock', paper: 'Paper', scissors: 'Scissors' },
+    rarities: { LEGENDARY: 'Legendary', EPIC: 'Epic', RARE: 'Rare', COMMON: 'Common' } as Record<string, string>,
+    featured: 'Featured',
     colors: { red: 'red', black: 'black', green: 'green' },
     pocket: (n: number, color: string) => `${n} ${color}`,
     betName: (type: string, value?: number) =>
@@ -16,6 +18,8 @@ export const gameMessages = defineMessages(
   {
     symbols: { WILD: '와일드', SEVEN: '세븐', BAR: '바', BELL: '벨', CHERRY: '체리', LEMON: '레몬', GRAPE: '포도' },
     hands: { rock: '바위', paper: '보', scissors: '가위' },
+    rarities: { LEGENDARY: '전설', EPIC: '에픽', RARE: '레어', COMMON: '일반' } as Record<string, string>,
+    featured: '픽업',
     colors: { red: '빨강', black: '검정', green: '초록' },
     pocket: (n: number, color: string) => `${n} ${color}`,
     betName: (type: string, value?: number) =>

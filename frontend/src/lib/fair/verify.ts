@@ -3,7 +3,7 @@
 import { evaluateSlot, visibleColumn } from '../games/slot.ts'
 import { colorOf, payoutOf, POCKETS } from '../games/roulette.ts'
 import { RPS_CHOICES, rpsPayout, rpsResult } from '../games/rps.ts'
-import type { SlotInfo, StoredRound } from '../protocol/types.ts'
+import type { GameRound, SlotInfo } from '../protocol/types.ts'
 import { FairStream, sha256Hex } from './stream.ts'
 
 export interface Check {
@@ -23,7 +23,8 @@ export interface Verification {
   draws: number[]
 }
 
-function check(field: string, expected: unknown, actual: unknown): Check {
+/** One compared field: equal when their JSON is. */
+export function check(field: string, expected: unknown, actual: unknown): Check {
   const e = JSON.stringify(expected)
   const a = JSON.stringify(actual)
   return { field, expected: e, actual: a, ok: e === a }
@@ -39,8 +40,9 @@ export async function slotStopsFor(stream: FairStream, lengths: readonly number[
 /**
  * Verifies a round. `serverSeed` is the revealed seed (the round's proof carries it once the
  * pair was rotated); `slot` is slot.info (the strips, paylines and paytable) for slot rounds.
+ * Gacha rounds follow the gacha rule (features/gacha/lib/pull.ts, verifyPull).
  */
-export async function verifyRound(round: StoredRound, serverSeed: string, slot?: Pick<SlotInfo, 'reels' | 'paylines' | 'paytable'>): Promise<Verification> {
+export async function verifyRound(round: GameRound, serverSeed: string, slot?: Pick<SlotInfo, 'reels' | 'paylines' | 'paytable'>): Promise<Verification> {
   const { proof } = round
   const checks: Check[] = [check('hash', proof.server_seed_hash, await sha256Hex(serverSeed))]
   const stream = await FairStream.create(serverSeed, proof.client_seed, proof.nonce)

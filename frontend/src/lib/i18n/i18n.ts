@@ -30,3 +30,20 @@ export function formatTime(ms: number, lang: Lang): string {
     timeStyle: 'short',
   })
 }
+
+const percents = new Map<string, Intl.NumberFormat>()
+
+/** Parts per million as a percentage: 6000 -> "0.6%", 16052 -> "1.6052%". */
+export function formatPpm(ppm: number, lang: Lang): string {
+  let f = percents.get(lang)
+  if (!f) percents.set(lang, (f = new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US', { style: 'percent', maximumFractionDigits: 4 })))
+  return f.format(ppm / 1_000_000)
+}
+
+/** A Korean particle after a word: `withFinal` after a closing consonant (을, 이, 은),
+ * `withoutFinal` after a vowel (를, 가, 는); after anything but Hangul, both as 을(를). */
+export function josa(word: string, withFinal: string, withoutFinal: string): string {
+  const code = word.charCodeAt(word.length - 1) - 0xac00
+  if (Number.isNaN(code) || code < 0 || code > 11171) return `${word}${withFinal}(${withoutFinal})`
+  return `${word}${code % 28 === 0 ? withoutFinal : withFinal}`
+}

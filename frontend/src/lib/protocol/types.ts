@@ -268,6 +268,8 @@ export type StoredRound =
   | (StoredRoundBase & { game: 'slot'; outcome: SlotOutcome })
   | (StoredRoundBase & { game: 'roulette'; outcome: RouletteOutcome })
   | (StoredRoundBase & { game: 'rps'; outcome: RpsOutcome })
+  /** A pull round: `bet` is the cost (in the banner's currency), `win` 0. */
+  | (StoredRoundBase & { game: 'gacha'; outcome: GachaOutcome })
 
 /** A round of a game of chance with a bet and a win (the verifier in lib/fair). */
 export type GameRound = Exclude<StoredRound, { game: 'gacha' }>

@@ -4,6 +4,7 @@ import { Button } from '../../../components/Button.tsx'
 import { Field } from '../../../components/Field.tsx'
 import { PageTitle, Panel } from '../../../components/Panel.tsx'
 import { club } from '../../../lib/club.ts'
+import { roundOf } from '../../../lib/ledger.ts'
 import { useMessages } from '../../../lib/i18n/i18n.ts'
 import { useTitle } from '../../../lib/useTitle.ts'
 import { fairMessages } from '../messages.ts'
@@ -21,7 +22,10 @@ function useRecentRounds(refresh: number): string[] {
       .then((d) => {
         if (!live) return
         const seen = new Set<string>()
-        for (const e of d.entries) if (e.ref && (e.reason === 'bet' || e.reason === 'win')) seen.add(e.ref)
+        for (const e of d.entries) {
+          const id = roundOf(e)
+          if (id) seen.add(id)
+        }
         setIds([...seen].slice(0, 20))
       })
       .catch(() => {

@@ -1,14 +1,15 @@
 import { gameMessages } from '../../../components/game/messages.ts'
 import { Pocket } from '../../../components/game/Pocket.tsx'
 import { RpsHand } from '../../../components/game/RpsHand.tsx'
+import { RarityBadge } from '../../../components/game/Rarity.tsx'
 import { SlotSymbol } from '../../../components/game/SlotSymbol.tsx'
 import { formatNumber, useMessages } from '../../../lib/i18n/i18n.ts'
-import type { StoredRound } from '../../../lib/protocol/types.ts'
+import type { GachaBanner, GachaOutcome, StoredRound } from '../../../lib/protocol/types.ts'
 import { usePrefs } from '../../../stores/prefs.ts'
 import { fairMessages } from '../messages.ts'
 
 /** A stored round's outcome, drawn small. */
-export function Outcome({ round }: { round: StoredRound }) {
+export function Outcome({ round, banner }: { round: StoredRound; banner: GachaBanner | null }) {
   const t = useMessages(fairMessages)
   const g = useMessages(gameMessages)
   const lang = usePrefs((s) => s.lang)
@@ -54,6 +55,7 @@ export function Outcome({ round }: { round: StoredRound }) {
       </div>
     )
   }
+  if (round.game === 'gacha') return <PullOutcome outcome={round.outcome} banner={banner} />
   const o = round.outcome
   return (
     <div className="flex items-center gap-4">
@@ -70,6 +72,36 @@ export function Outcome({ round }: { round: StoredRound }) {
           {t.house}: {g.hands[o.house]}
         </figcaption>
       </figure>
+    </div>
+  )
+}
+
+/** A pull round: the banner and version, the pity it started from and ended at, each item. */
+function PullOutcome({ outcome: o, banner }: { outcome: GachaOutcome; banner: GachaBanner | null }) {
+  const t = useMessages(fairMessages)
+  const g = useMessages(gameMessages)
+  return (
+    <div className="flex flex-col gap-2 text-sm" data-testid="round-pull">
+      <p>
+        {banner?.name ?? o.banner_id} · <span className="text-dim">{t.bannerVersion(o.version)}</span>
+      </p>
+      <p className="text-dim">
+        {t.pityBefore(o.pity_before.count, o.pity_before.guaranteed)} → {t.pityAfter(o.pity.count, o.pity.guaranteed)}
+      </p>
+      <ol className="flex flex-col gap-1">
+        {o.items.map((it, i) => (
+          <li key={i} className="flex flex-wrap items-center gap-2" data-rarity={it.rarity}>
+            <span className="w-6 text-right font-mono text-xs text-dim">{i + 1}.</span>
+            <RarityBadge rarity={it.rarity} />
+            <span className={it.featured ? 'font-semibold text-gold' : ''}>
+              {it.featured && <span aria-hidden="true">★ </span>}
+              {it.name}
+              {it.featured && <span className="sr-only"> ({g.featured})</span>}
+            </span>
+            <span className="font-mono text-xs text-dim">{t.pityAt(it.pity_before)}</span>
+          </li>
+        ))}
+      </ol>
     </div>
   )
 }

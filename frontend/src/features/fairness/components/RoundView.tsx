@@ -1,4 +1,5 @@
 import { ErrorText } from '../../../components/ErrorText.tsx'
+import { Price } from '../../../components/Price.tsx'
 import { formatNumber, formatTime, useMessages } from '../../../lib/i18n/i18n.ts'
 import { useOp } from '../../../lib/useOp.ts'
 import { usePrefs } from '../../../stores/prefs.ts'
@@ -12,7 +13,9 @@ export function RoundView({ roundId }: { roundId: string }) {
   const lang = usePrefs((s) => s.lang)
   const round = useOp('game.round', { round_id: roundId })
   const slot = useOp('slot.info', undefined, round.data?.game === 'slot')
-  const { verification, error, verifying, revealed } = useVerification(round.data, slot.data)
+  const pull = round.data?.game === 'gacha' ? round.data.outcome : null
+  const banner = useOp('gacha.banner', { banner_id: pull?.banner_id ?? '', version: pull?.version ?? 1 }, pull !== null)
+  const { verification, error, verifying, revealed } = useVerification(round.data, slot.data, banner.data?.banner ?? null)
   const fmt = (n: number) => formatNumber(n, lang)
 
   if (round.error) return <ErrorText error={round.error} />
@@ -30,14 +33,25 @@ export function RoundView({ roundId }: { roundId: string }) {
             <dt className="text-dim">{t.playedAt}</dt>
             <dd>{formatTime(r.at, lang)}</dd>
           </div>
-          <div>
-            <dt className="text-dim">{t.bet}</dt>
-            <dd className="font-mono">{fmt(r.bet)}</dd>
-          </div>
-          <div>
-            <dt className="text-dim">{t.win}</dt>
-            <dd className={`font-mono ${r.win > 0 ? 'text-win' : ''}`}>{fmt(r.win)}</dd>
-          </div>
+          {r.game === 'gacha' ? (
+            <div>
+              <dt className="text-dim">{t.cost}</dt>
+              <dd>
+                <Price currency={r.outcome.cost.currency} amount={r.outcome.cost.amount} />
+              </dd>
+            </div>
+          ) : (
+            <>
+              <div>
+                <dt className="text-dim">{t.bet}</dt>
+                <dd className="font-mono">{fmt(r.bet)}</dd>
+              </div>
+              <div>
+                <dt className="text-dim">{t.win}</dt>
+                <dd className={`font-mono ${r.win > 0 ? 'text-win' : ''}`}>{fmt(r.win)}</dd>
+              </div>
+            </>
+          )}
         </dl>
       </header>
 
@@ -45,7 +59,7 @@ export function RoundView({ roundId }: { roundId: string }) {
         <h3 id="outcome-h" className="mb-2 text-xs font-semibold uppercase tracking-widest text-dim">
           {t.outcome}
         </h3>
-        <Outcome round={r} />
+        <Outcome round={r} banner={banner.data?.banner ?? null} />
       </section>
 
       <section aria-labelledby="proof-h">
@@ -66,7 +80,7 @@ export function RoundView({ roundId }: { roundId: string }) {
             {t.verify}
           </h3>
           {verifying && <p className="text-dim">{t.verifying}</p>}
-          <ErrorText error={error} />
+          <ErrorText error={error ?? banner.error} />
           {verification && (
             <div className="flex flex-col gap-2" data-testid="verification" data-ok={verification.ok}>
               <p className={`rounded-lg border-2 p-3 font-semibold ${verification.ok ? 'border-win text-win' : 'border-bad text-bad'}`}>

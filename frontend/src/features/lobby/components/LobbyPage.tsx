@@ -4,7 +4,7 @@ import { BalanceChips } from '../../../components/Balance.tsx'
 import { SlotSymbol } from '../../../components/game/SlotSymbol.tsx'
 import { Pocket } from '../../../components/game/Pocket.tsx'
 import { RpsHand } from '../../../components/game/RpsHand.tsx'
-import { ShieldIcon, WalletIcon } from '../../../components/icons.tsx'
+import { BagIcon, CapsuleIcon, ShieldIcon, ShopIcon, WalletIcon } from '../../../components/icons.tsx'
 import { RankBadge } from '../../../components/RankBadge.tsx'
 import { common } from '../../../lib/i18n/common.ts'
 import { useMessages } from '../../../lib/i18n/i18n.ts'
@@ -51,7 +51,10 @@ export default function LobbyPage() {
         <h2 id="more-h" className="mb-3 font-display text-sm font-bold uppercase tracking-[0.3em] text-dim">
           {t.more}
         </h2>
-        <ul className="grid gap-4 sm:grid-cols-2">
+        <ul className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          <GameCard path="/gacha" title={c.gacha} sub={t.gachaSub} accent="hot" art={<CapsuleIcon size={40} className="text-hot" />} cta={t.open} small />
+          <GameCard path="/shop" title={c.shop} sub={t.shopSub} accent="neon" art={<ShopIcon size={40} className="text-neon" />} cta={t.open} small />
+          <GameCard path="/inventory" title={c.inventory} sub={t.inventorySub} accent="gold" art={<BagIcon size={40} className="text-gold" />} cta={t.open} small />
           <GameCard path="/wallet" title={c.wallet} sub={t.walletSub} accent="gold" art={<WalletIcon size={40} className="text-gold" />} cta={t.open} small />
           <GameCard path="/fair" title={c.fairness} sub={t.fairSub} accent="gold" art={<ShieldIcon size={40} className="text-win" />} cta={t.open} small />
         </ul>

@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react'
+import { useId, useRef, useState } from 'react'
 
 import { BellIcon } from '../../../components/icons.tsx'
 import { formatNumber, useMessages } from '../../../lib/i18n/i18n.ts'
+import { useDismiss } from '../../../lib/useDismiss.ts'
 import { usePrefs } from '../../../stores/prefs.ts'
 import { useInbox, useInboxFeed } from '../hooks/useInbox.ts'
 import { notifyMessages } from '../messages.ts'
@@ -19,24 +20,7 @@ export function NotifyBell() {
   const panelId = useId()
 
   // Escape closes and gives focus back to the bell; a click elsewhere just closes.
-  useEffect(() => {
-    if (!open) return
-    const onDoc = (e: MouseEvent) => {
-      if (!wrap.current?.contains(e.target as Node)) setOpen(false)
-    }
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'Escape') return
-      e.preventDefault()
-      setOpen(false)
-      bell.current?.focus()
-    }
-    document.addEventListener('mousedown', onDoc)
-    document.addEventListener('keydown', onKey)
-    return () => {
-      document.removeEventListener('mousedown', onDoc)
-      document.removeEventListener('keydown', onKey)
-    }
-  }, [open])
+  useDismiss(open, wrap, () => setOpen(false), bell)
 
   return (
     <div ref={wrap} className="sm:relative">

@@ -1,8 +1,8 @@
-import { BalanceChips } from '../../../components/Balance.tsx'
-import { Button } from '../../../components/Button.tsx'
-import { ErrorText } from '../../../components/ErrorText.tsx'
+import { BalancePanel } from '../../../components/Balance.tsx'
+import { PagesFooter } from '../../../components/PagesFooter.tsx'
 import { PageTitle, Panel } from '../../../components/Panel.tsx'
 import { formatNumber, formatTime, useMessages } from '../../../lib/i18n/i18n.ts'
+import { roundOf } from '../../../lib/ledger.ts'
 import { href } from '../../../lib/router.ts'
 import { useTitle } from '../../../lib/useTitle.ts'
 import { usePrefs } from '../../../stores/prefs.ts'
@@ -19,9 +19,7 @@ export default function WalletPage() {
   return (
     <div className="flex flex-col gap-4">
       <PageTitle sub={t.sub}>{t.title}</PageTitle>
-      <Panel className="flex justify-center sm:justify-start">
-        <BalanceChips />
-      </Panel>
+      <BalancePanel />
       <Panel aria-labelledby="history-h">
         <h2 id="history-h" className="mb-3 font-display text-sm font-bold uppercase tracking-widest text-neon">
           {t.history}
@@ -44,7 +42,7 @@ export default function WalletPage() {
                     <td className="px-4 py-2 sm:px-2">
                       <div className="font-semibold">{t.reasons[e.reason] ?? e.reason}</div>
                       <div className="text-xs text-dim md:hidden">{formatTime(e.at, lang)}</div>
-                      {e.ref && (e.reason === 'bet' || e.reason === 'win') && (
+                      {roundOf(e) && (
                         <a href={href(`/round/${e.ref}`)} className="text-xs text-neon underline underline-offset-2" aria-label={`${t.viewRound} ${e.ref}`}>
                           {t.round} {e.ref.slice(0, 8)}
                         </a>
@@ -62,19 +60,7 @@ export default function WalletPage() {
             </table>
           </div>
         )}
-        <ErrorText error={h.error} />
-        <div className="mt-3 flex items-center gap-3">
-          {!h.done && (
-            <Button variant="ghost" busy={h.loading} onClick={h.entries.length ? h.more : h.reload} data-testid="history-more">
-              {t.more}
-            </Button>
-          )}
-          {h.done && h.entries.length > 0 && (
-            <p className="text-sm text-dim" data-testid="history-end">
-              {t.end}
-            </p>
-          )}
-        </div>
+        <PagesFooter pages={h} more={t.more} end={t.end} testId="history" />
       </Panel>
     </div>
   )
