@@ -4,8 +4,9 @@
 # labelled "stack". Every result is JUnit XML in <build>/test-results/, and report_results
 # counts them all.
 
-# Beyond what ./club up needs: xmllint reads the results, Chromium runs the browser tests.
-TEST_PACKAGES=(libxml2-utils chromium fonts-liberation)
+# Beyond what ./club up needs: xmllint reads the results, Chromium runs the browser tests,
+# and a Korean font lets their Korean screenshots show text instead of empty boxes.
+TEST_PACKAGES=(libxml2-utils chromium fonts-liberation fonts-nanum)
 
 T_STACK=0
 T_TMP=""
