@@ -134,9 +134,9 @@ void club_play_enter(club_play_users_t *p, club_call_t *call, uintptr_t tag)
     s_run(p, u, call);
 }
 
-void club_play_evict(club_play_users_t *p, size_t max)
+void club_play_evict(club_play_users_t *p)
 {
-    if (p->users.len < max) return;
+    if (p->users.len < CLUB_PLAY_CACHE_MAX) return;
     for (size_t i = 0; i < p->users.cap; i++) {
         club_play_user_t *u = p->users.keys[i] ? p->users.vals[i] : NULL;
         if (u && !u->busy && !u->qhead) {
@@ -217,7 +217,7 @@ static void s_end(club_play_round_t *r)
     club_play_user_t *u = r->u;
     u->busy = false;
     msgpack_sbuffer_destroy(&r->body);
-    r->kind->destroy(r);
+    free(r); /* the domain's struct, which starts with r */
     s_next(p, u);
 }
 

@@ -58,8 +58,10 @@ void club_play_enter(club_play_users_t *p, club_call_t *call, uintptr_t tag);
 /* Reads u's seeds, nonce and domain state from Postgres again (a call that must see what
  * another worker changed). 0 or -1. */
 int club_play_reload(club_play_users_t *p, club_play_user_t *u);
-/* Drops idle users' state when more than max users are cached (from the domain's tick). */
-void club_play_evict(club_play_users_t *p, size_t max);
+/* Drops idle users' state when more than CLUB_PLAY_CACHE_MAX users are cached (from the
+ * domain's tick); it is read again from Postgres on their next call. */
+#define CLUB_PLAY_CACHE_MAX 200000
+void club_play_evict(club_play_users_t *p);
 
 /* The round id of a nonce: the first 16 hex of SHA-256("seed_hash:nonce"). */
 void club_play_round_id(const club_play_user_t *u, int64_t nonce, char out[17]);
@@ -79,14 +81,13 @@ typedef struct {
     /* The wallet applied the settle (or, replayed, returned the stored result of the same
      * idem); the reply has been sent. May be NULL. */
     void (*applied)(club_play_round_t *r, bool replayed);
-    /* Frees the domain's round, which embeds r. */
-    void (*destroy)(club_play_round_t *r);
     bool no_nonce;           /* a purchase, not a round: it uses no nonce of the stream */
     const char *no_funds;    /* the INSUFFICIENT_FUNDS message */
     const char *unavailable; /* when the round could not be played now: retry, same idem */
 } club_play_kind_t;
 
-/* One round in flight; the domain embeds it in its own struct and fills p, u, call, kind. */
+/* One round in flight; the domain embeds it first in its own struct, allocated with malloc
+ * (club_calloc), and fills p, u, call, kind. The runtime frees it when the round ends. */
 struct club_play_round {
     club_play_users_t *p;
     club_play_user_t *u;

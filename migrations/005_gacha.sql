@@ -347,8 +347,9 @@ BEGIN
     -- A fact whose slot is taken (a round's nonce used, its seed pair rotated out, a pull's
     -- pity moved on) makes its request TAKEN before anything moves, so a worker with a stale
     -- view costs itself one retry and never sinks the batch it shares with others.
-    go := ARRAY(SELECT x = 'GO' FROM unnest(st) WITH ORDINALITY AS u(x, i) ORDER BY i);
     FOR sink IN SELECT c.kind, c.fn FROM fact_checks c WHERE c.kind = ANY (f_kind) LOOP
+        -- Read per check, so a request one check made TAKEN is not checked again.
+        go := ARRAY(SELECT x = 'GO' FROM unnest(st) WITH ORDINALITY AS u(x, i) ORDER BY i);
         SELECT array_agg(f.q), array_agg(f.u), array_agg(f.ref), array_agg(f.d)
           INTO cq, fu, fr, fd
           FROM unnest(f_q, f_kind, f_user, f_ref, f_data) AS f(q, kind, u, ref, d)

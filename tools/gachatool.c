@@ -97,16 +97,14 @@ int gacha_rates_cmd(int argc, char **argv)
             break;
         }
         case 's':
-        case 'H':
-        case 't': {
-            int k = c == 's' ? 0 : c == 'H' ? 1 : 2;
-            if (club_parse_i64(optarg, &pity[k]) != 0 || pity[k] < 0 || pity[k] > 1000000) {
-                fprintf(stderr, "club-tool gacha-rates: --%s wants a whole number, not '%s'\n",
-                        opts[2 + k].name, optarg);
-                return 2;
-            }
+            if (tool_int_opt("--soft", optarg, 1, 1000, &pity[0]) != 0) return 2;
             break;
-        }
+        case 'H':
+            if (tool_int_opt("--hard", optarg, 1, 1000, &pity[1]) != 0) return 2;
+            break;
+        case 't':
+            if (tool_int_opt("--step", optarg, 0, 1000000, &pity[2]) != 0) return 2;
+            break;
         case 'n':
             note = optarg;
             break;

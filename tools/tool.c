@@ -72,7 +72,7 @@ static void s_sql_error(const PGresult *r, const char *what)
 }
 
 /* Parses a whole decimal in [lo, hi] or says which option was wrong. */
-static int s_int_opt(const char *opt, const char *s, int64_t lo, int64_t hi, int64_t *out)
+int tool_int_opt(const char *opt, const char *s, int64_t lo, int64_t hi, int64_t *out)
 {
     if (club_parse_i64(s, out) != 0 || *out < lo || *out > hi) {
         fprintf(stderr, "club-tool: %s wants a whole number from %lld to %lld, not '%s'\n", opt,
@@ -160,10 +160,10 @@ static int s_cmd_invite(int argc, char **argv)
             }
             break;
         case 'u':
-            if (s_int_opt("--uses", optarg, 1, 1000000, &uses) != 0) return 2;
+            if (tool_int_opt("--uses", optarg, 1, 1000000, &uses) != 0) return 2;
             break;
         case 'e':
-            if (s_int_opt("--expires-days", optarg, 1, 3650, &days) != 0) return 2;
+            if (tool_int_opt("--expires-days", optarg, 1, 3650, &days) != 0) return 2;
             break;
         case 'n':
             note = optarg;
@@ -241,7 +241,7 @@ static int s_cmd_invites(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
         switch (c) {
         case 'l':
-            if (s_int_opt("--limit", optarg, 1, 100000, &limit) != 0) return 2;
+            if (tool_int_opt("--limit", optarg, 1, 100000, &limit) != 0) return 2;
             break;
         case 'h':
             fputs(s_invites_help, stdout);
@@ -341,11 +341,11 @@ static const tool_cmd_t s_commands[] = {
     {"invite", "create an invite code (the code is the last line printed)", s_invite_help,
      s_cmd_invite},
     {"invites", "list invite codes, newest first", s_invites_help, s_cmd_invites},
-    {"verify", "recompute a game round or gacha pull from its seeds (no server needed)",
+    {"verify", "recompute a game round or gacha pull from its seeds (no game server needed)",
      FAIRPLAY_VERIFY_HELP, fairplay_verify},
     {"sim", "play many rounds and run the fairness lab tests", FAIRPLAY_SIM_HELP, fairplay_sim},
-    {"gacha-rates", "show a gacha banner's rates, or write a new version of them",
-     GACHA_RATES_HELP, gacha_rates_cmd},
+    {"gacha-rates", "show a gacha banner's rates, or write a new version of them", GACHA_RATES_HELP,
+     gacha_rates_cmd},
     {"keys", "make the CURVE certificates of the internal sockets", s_keys_help, s_cmd_keys},
     {"help", "show the help of a command", s_help_help, s_cmd_help},
 };

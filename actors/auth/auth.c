@@ -595,7 +595,8 @@ void op_profile_get(club_call_t *call)
     const char *p[] = {PQgetvalue(ur, 0, 0)};
     PGresult *st = club_db_exec(S.db,
                                 "SELECT count(*), coalesce(sum(bet), 0), coalesce(sum(win), 0), "
-                                "coalesce(max(win), 0) FROM rounds WHERE user_id = $1 AND game <> 'gacha'",
+                                "coalesce(max(win), 0) FROM rounds "
+                                "WHERE user_id = $1 AND game <> 'gacha'",
                                 1, p);
     if (!club_db_ok(S.db, st, "profile stats")) {
         PQclear(st);

@@ -22,7 +22,6 @@
 #include "store.h"
 #include "util.h"
 
-#define CACHE_MAX     200000
 #define MAX_BANNERS   64
 #define MAX_OFFER_ITM 16
 
@@ -431,15 +430,9 @@ static void s_pull_applied(club_play_round_t *r, bool replayed)
     e->pulls = pl->pulls_after;
 }
 
-static void s_free_round(club_play_round_t *r)
-{
-    free(r);
-}
-
 static const club_play_kind_t s_pull_kind = {
     .build = s_pull_build,
     .applied = s_pull_applied,
-    .destroy = s_free_round,
     .no_funds = "not enough for this pull; buy gems in the shop or claim the daily bonus",
     .unavailable = "the gacha is unavailable; retry with the same idem",
 };
@@ -712,7 +705,6 @@ static void s_buy_build(club_play_round_t *r)
 
 static const club_play_kind_t s_buy_kind = {
     .build = s_buy_build,
-    .destroy = s_free_round,
     .no_nonce = true,
     .no_funds = "not enough for this offer; claim the daily bonus or pick a cheaper one",
     .unavailable = "the shop is unavailable; retry with the same idem",
@@ -832,7 +824,7 @@ void op_gacha_rates_set(club_call_t *call)
 static void s_tick(club_actor_t *actor)
 {
     (void)actor;
-    club_play_evict(&S.users, CACHE_MAX);
+    club_play_evict(&S.users);
 }
 
 static int s_init(void)

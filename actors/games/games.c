@@ -19,8 +19,6 @@
 #include "slot.h"
 #include "util.h"
 
-#define CACHE_MAX 200000
-
 /* The ops that need the user's seeds and nonce, run one at a time per user (club_play_enter). */
 typedef enum { U_SLOT, U_ROULETTE, U_RPS, U_SEEDS, U_ROTATE } uop_t;
 
@@ -263,14 +261,8 @@ static void s_build(club_play_round_t *r)
     msgpack_sbuffer_destroy(&data);
 }
 
-static void s_destroy(club_play_round_t *r)
-{
-    free(r);
-}
-
 static const club_play_kind_t s_kind = {
     .build = s_build,
-    .destroy = s_destroy,
     .no_funds = "not enough coins for this bet; lower it or claim the daily bonus",
     .unavailable = "games are unavailable; retry with the same idem",
 };
@@ -500,7 +492,7 @@ static void s_run(club_play_users_t *p, club_play_user_t *u, club_call_t *call)
 static void s_tick(club_actor_t *actor)
 {
     (void)actor;
-    club_play_evict(&S.users, CACHE_MAX);
+    club_play_evict(&S.users);
 }
 
 /* The per-user ops queue behind a round in flight (club_play_enter); the rest need no user state.
